@@ -1,0 +1,140 @@
+"""The servers bench/run.py measures, each run in its own process (so the load generator's GIL never
+slows the server down).
+
+    python bench/_servers.py mock [--small N] [--large N]   # the mock app, with two seeded conversations
+    python bench/_servers.py bare                           # a bare Starlette app: GET /ping, POST /echo
+
+Both are served by ``mka1_mock.server.serve_forever`` (the same uvicorn settings as ``mka1-mock serve``)
+on 127.0.0.1 and a free port. Protocol on stdout, one line each:
+
+    bench-seed {"small": "conv_...", "large": "conv_...", ...}   (mock only, before serving)
+    mka1-mock listening on http://127.0.0.1:PORT
+
+The server stops on SIGINT/SIGTERM, and also when its stdin reaches end of file: the parent holds the
+other end of that pipe, so a server never outlives the benchmark that started it, even a killed one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from mka1_mock.app import create_app
+from mka1_mock.auth import make_owner, user_id_for_key
+from mka1_mock.schemas.items import validate_items
+from mka1_mock.server import serve_forever
+
+BENCH_KEY = "bench"
+SEED_BATCH = 500  # items per store.add_items call while seeding
+LOG_LEVEL = "warning"
+
+
+def _message(n: int) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "role": "user" if n % 2 == 0 else "assistant",
+        "content": [{"type": "input_text", "text": f"seeded message number {n}"}],
+    }
+
+
+def _seed(store: Any, owner: Any, count: int, label: str) -> tuple[str, float]:
+    """A conversation holding ``count`` validated message items; returns its id and the seconds taken."""
+    started = time.perf_counter()
+    conversation = store.create_conversation(owner, metadata={"bench": label})
+    done = 0
+    while done < count:
+        size = min(SEED_BATCH, count - done)
+        raw = [_message(done + i) for i in range(size)]
+        # The same validation a POST .../items runs (in chunks of 20, the API's batch limit).
+        items = [item for j in range(0, size, 20) for item in validate_items(raw[j : j + 20])]
+        store.add_items(owner, conversation.id, items)
+        done += size
+    return conversation.id, time.perf_counter() - started
+
+
+def build_mock(small: int, large: int) -> tuple[Starlette, dict[str, Any]]:
+    app = create_app()
+    store = app.state.store
+    config = app.state.config
+    owner = make_owner(user_id_for_key(BENCH_KEY, config.users), None, config.identity_mode)
+    small_id, small_s = _seed(store, owner, small, "small")
+    large_id, large_s = _seed(store, owner, large, "large")
+    info = {
+        "small": small_id,
+        "small_items": small,
+        "small_seconds": small_s,
+        "large": large_id,
+        "large_items": large,
+        "large_seconds": large_s,
+    }
+    return app, info
+
+
+async def ping(request: Request) -> JSONResponse:
+    return JSONResponse({"object": "ping", "ok": True, "n": 1})
+
+
+async def echo(request: Request) -> JSONResponse:
+    return JSONResponse(await request.json())
+
+
+def build_bare() -> Starlette:
+    return Starlette(routes=[Route("/ping", ping, methods=["GET"]), Route("/echo", echo, methods=["POST"])])
+
+
+def _exit_when_parent_goes() -> None:
+    """Stop like on Ctrl-C once stdin closes (the parent exited, cleanly or not)."""
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("kind", choices=("mock", "bare"))
+    parser.add_argument("--small", type=int, default=100, help="items in the small conversation")
+    parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
+    args = parser.parse_args(argv)
+    # As `mka1-mock serve --log-level warning` configures logging.
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=LOG_LEVEL.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.kind == "mock":
+        app, info = build_mock(args.small, args.large)
+        print("bench-seed " + json.dumps(info), flush=True)
+    else:
+        app = build_bare()
+    _exit_when_parent_goes()
+    serve_forever(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level=LOG_LEVEL,
+        on_ready=lambda url: print(f"mka1-mock listening on {url}", flush=True),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""mka1-mock: a local, in-memory fake of the MKA1 LLM API for integration tests."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("mka1-mock")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+from .app import create_app
+from .auth import Owner
+from .clock import Clock
+from .config import MockConfig
+from .errors import ApiError, MockError
+from .ids import IdFactory
+from .server import MockServer
+from .store import Store
+
+__all__ = [
+    "ApiError",
+    "Clock",
+    "IdFactory",
+    "MockConfig",
+    "MockError",
+    "MockServer",
+    "Owner",
+    "Store",
+    "__version__",
+    "create_app",
+]

@@ -1,0 +1,90 @@
+"""``create_app``: wiring only. The app owns its store, config and error log; nothing is global."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .clock import Clock
+from .config import MockConfig
+from .errors import MockError, RouteNotFound, ServerError
+from .ids import IdFactory
+from .routes import conversations, items
+from .store import Store
+
+__all__ = ["create_app", "ServerFailure"]
+
+log = logging.getLogger("mka1_mock")
+
+
+@dataclass(frozen=True)
+class ServerFailure:
+    """An unexpected exception inside the mock: the request that hit it and the traceback."""
+
+    method: str
+    path: str
+    error: BaseException
+    traceback: str
+
+
+def error_response(error: MockError) -> Response:
+    """The one place an error becomes an HTTP response."""
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers())
+
+
+async def _on_mock_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MockError)
+    return error_response(exc)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    # Starlette raises these only for routing misses (404, and 405 for a known path): Kong answers
+    # both with "no Route matched".
+    return error_response(RouteNotFound(request.method, request.url.path))
+
+
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    failure = ServerFailure(
+        method=request.method,
+        path=request.url.path,
+        error=exc,
+        traceback="".join(traceback.format_exception(exc)),
+    )
+    request.app.state.failures.append(failure)
+    log.error("mka1-mock failed on %s %s:\n%s", failure.method, failure.path, failure.traceback)
+    return error_response(
+        ServerError(
+            f"mka1-mock hit an unexpected error ({type(exc).__name__}: {exc}). This is a bug in "
+            "the mock, not in your request; the traceback is in the mock's log."
+        )
+    )
+
+
+def create_app(
+    store: Store | None = None,
+    *,
+    config: MockConfig | None = None,
+    clock: Clock | None = None,
+    ids: IdFactory | None = None,
+) -> Starlette:
+    """A new mock app. Pass ``clock``/``ids`` (or a ready ``store``) to pin time and ids."""
+    if store is None:
+        store = Store(clock=clock, ids=ids)
+    app = Starlette(
+        routes=[*conversations.routes, *items.routes],
+        exception_handlers={
+            MockError: _on_mock_error,
+            HTTPException: _on_http_exception,
+            Exception: _on_crash,
+        },
+    )
+    app.state.store = store
+    app.state.config = config if config is not None else MockConfig()
+    app.state.failures = []
+    return app

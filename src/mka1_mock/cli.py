@@ -1,0 +1,121 @@
+"""``mka1-mock``: the command line. ``main(argv) -> exit status``; all the work is elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .app import create_app
+from .clock import Clock
+from .config import MockConfig
+from .ids import IdFactory
+from .server import serve_forever
+
+__all__ = ["main", "build_parser"]
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mka1-mock",
+        description="A local, in-memory fake of the MKA1 LLM API for integration tests.",
+    )
+    parser.add_argument("--version", action="version", version=f"mka1-mock {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="run the mock server until interrupted",
+        description="Serve the MKA1 API under /api/v1/llm/ until SIGINT or SIGTERM. The first line "
+        "on stdout is 'mka1-mock listening on http://HOST:PORT'; logs go to stderr.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accept only this bearer key (repeatable); by default any non-empty key is accepted",
+    )
+    serve.add_argument(
+        "--identity-mode",
+        choices=("hash", "raw"),
+        default="hash",
+        help="how 'identity' is written: SHA-256 of user:external-user, or raw (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=MockConfig.max_body_bytes,
+        metavar="N",
+        help="largest request body accepted; bigger ones get 413 (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help="generate ids from a repeatable sequence seeded with N (default: random ids)",
+    )
+    serve.add_argument(
+        "--sequential-ids",
+        action="store_true",
+        help="generate readable ids: conv_000...001, conv_000...002 (overrides --seed)",
+    )
+    serve.add_argument(
+        "--freeze-time",
+        type=int,
+        metavar="UNIX",
+        help="freeze the clock at this Unix time (seconds) instead of following the system clock",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="log level for stderr; 'info' logs every request (default: %(default)s)",
+    )
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    config = MockConfig(
+        api_keys=frozenset(args.api_keys) if args.api_keys else None,
+        identity_mode=args.identity_mode,
+        max_body_bytes=args.max_body_bytes,
+    )
+    app = create_app(
+        config=config,
+        clock=Clock(frozen_at=args.freeze_time),
+        ids=IdFactory(args.seed, sequential=args.sequential_ids),
+    )
+
+    def announce(url: str) -> None:
+        print(f"mka1-mock listening on {url}", flush=True)
+
+    try:
+        serve_forever(
+            app, host=args.host, port=args.port, log_level=args.log_level, on_ready=announce
+        )
+    except OSError as err:
+        print(f"mka1-mock: cannot listen on {args.host}:{args.port}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    parser.print_help()
+    return 2

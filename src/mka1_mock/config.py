@@ -1,0 +1,26 @@
+"""The settings of one mock app; every field has the default a test wants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["MockConfig", "IdentityMode"]
+
+IdentityMode = Literal["hash", "raw"]
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """How the mock behaves at the edges.
+
+    ``api_keys``: ``None`` accepts any non-empty bearer key; a set (or a mapping of key -> user id)
+    accepts only those keys. ``identity_mode`` picks how ``identity`` is written on conversations
+    (``hash``: SHA-256 of ``user_id:external_user_id``; ``raw``: that string itself).
+    ``max_body_bytes`` bounds a request body (413 past it).
+    """
+
+    api_keys: frozenset[str] | None = None
+    users: dict[str, str] = field(default_factory=dict)
+    identity_mode: IdentityMode = "hash"
+    max_body_bytes: int = 16 * 1024 * 1024

@@ -1,0 +1,90 @@
+"""The HTTP seam every API route shares: authenticate, read a JSON body, render a resource."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..auth import Owner, authenticate
+from ..config import MockConfig
+from ..errors import InvalidRequest, PayloadTooLarge
+from ..schemas.resources import Resource
+from ..store import Store
+
+__all__ = ["api_endpoint", "read_json", "store_of", "config_of"]
+
+Handler = Callable[[Request, Owner], Awaitable[Resource | dict[str, Any]]]
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def config_of(request: Request) -> MockConfig:
+    return request.app.state.config  # type: ignore[no-any-return]
+
+
+def render(result: Resource | dict[str, Any]) -> Response:
+    """The one place a successful result becomes a response: 200, ``application/json``."""
+    body = result.to_wire() if isinstance(result, Resource) else result
+    return JSONResponse(body)
+
+
+def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap ``handler(request, owner)``: the caller must hold a valid bearer key."""
+
+    async def endpoint(request: Request) -> Response:
+        owner = authenticate(request.headers, config_of(request))
+        return render(await handler(request, owner))
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_json(request: Request) -> Any:
+    """The request's JSON body (``{}`` when empty), within the configured size limit."""
+    limit = config_of(request).max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        raise InvalidRequest(
+            f"Unsupported Content-Type {content_type or '(none)'!r}: the body must be JSON. Send the "
+            "header 'Content-Type: application/json'.",
+            code="unsupported_content_type",
+        )
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as err:
+        raise InvalidRequest(
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+            f"using your HTTP library correctly. The parser said: {err})",
+            code="invalid_json",
+        ) from None
+
+
+def _too_large(size: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"Request body too large: {size} bytes, the limit is {limit}. Send fewer or smaller items "
+        "per request (or start the mock with a larger --max-body-bytes).",
+    )

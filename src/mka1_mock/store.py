@@ -1,0 +1,284 @@
+"""The in-memory state of the mock and its rules, behind one lock.
+
+Every public method is one verb of the API (or of the control plane) and is atomic: it checks
+everything first and changes state only when nothing is wrong, so a rejected request changes nothing.
+The store knows nothing of HTTP; it raises the wire errors of ``errors`` and returns resource models.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .auth import Owner
+from .clock import Clock
+from .errors import ConversationNotFound, InvalidRequest, ItemNotFound
+from .ids import IdFactory
+from .index import OrderedIndex
+from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES, item_text
+from .schemas.queries import PageQuery
+from .schemas.resources import Conversation, ConversationDeleted, ConversationList, Item, ItemList
+
+__all__ = ["Store"]
+
+
+@dataclass(slots=True)
+class _ConversationRecord:
+    id: str
+    owner: Owner
+    created_at: int
+    updated_at: int
+    metadata: dict[str, str]
+    deleted_at: int | None = None
+    items: dict[str, Item] = field(default_factory=dict)
+    order: OrderedIndex[int] = field(default_factory=OrderedIndex)
+    text: str | None = None  # lower-cased item text for search; None = stale
+
+    def to_resource(self) -> Conversation:
+        return Conversation(
+            id=self.id,
+            created_at=self.created_at,
+            deleted_at=self.deleted_at,
+            metadata=dict(self.metadata),
+            identity=self.owner.identity,
+        )
+
+    def search_text(self) -> str:
+        if self.text is None:
+            self.text = "\n".join(t for item in self.items.values() for t in item_text(item)).lower()
+        return self.text
+
+
+class Store:
+    """All conversations and items of one mock app. Safe to share between threads."""
+
+    def __init__(self, *, clock: Clock | None = None, ids: IdFactory | None = None) -> None:
+        self.clock = clock if clock is not None else Clock()
+        self.ids = ids if ids is not None else IdFactory()
+        self._lock = threading.RLock()
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self._conversations: dict[str, _ConversationRecord] = {}
+        self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
+        self._seq = 0
+
+    def reset(self) -> None:
+        """Forget everything, as a new store would (the clock and id factory are left as they are)."""
+        with self._lock:
+            self._init_state()
+
+    # -- conversations -------------------------------------------------------------------------
+
+    def create_conversation(
+        self,
+        owner: Owner,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        items: Sequence[Item] = (),
+        conversation_id: str | None = None,
+        created_at: int | None = None,
+    ) -> Conversation:
+        """A new conversation with ``items`` (already validated) in it."""
+        with self._lock:
+            if conversation_id is not None and conversation_id in self._conversations:
+                raise InvalidRequest(
+                    f"A conversation with id '{conversation_id}' already exists.",
+                    param="id",
+                    code="duplicate_id",
+                )
+            now = self.clock.now() if created_at is None else created_at
+            record = _ConversationRecord(
+                id=conversation_id or self.ids.new("conv"),
+                owner=owner,
+                created_at=now,
+                updated_at=now,
+                metadata=dict(metadata or {}),
+            )
+            prepared = self._prepare_items(record, items, response_id=None)
+            self._conversations[record.id] = record
+            self._add_prepared(record, prepared)
+            self._touch(record, now)
+            return record.to_resource()
+
+    def list_conversations(
+        self,
+        owner: Owner,
+        page: PageQuery,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        search: str | None = None,
+    ) -> ConversationList:
+        """A page of the owner's live conversations, by last-updated time."""
+        with self._lock:
+            index = self._by_owner.get(owner) or OrderedIndex()
+            if page.after is not None and page.after not in index:
+                raise InvalidRequest(
+                    f"Invalid 'after': '{page.after}' is not a conversation in this list (unknown, "
+                    "deleted or not yours). Restart pagination without 'after'.",
+                    param="after",
+                    code="invalid_cursor",
+                )
+            terms = search.lower().split() if search else []
+            wanted = list((metadata or {}).items())
+            accept = None
+            if terms or wanted:
+
+                def accept(conversation_id: str) -> bool:
+                    record = self._conversations[conversation_id]
+                    if any(record.metadata.get(k) != v for k, v in wanted):
+                        return False
+                    text = record.search_text() if terms else ""
+                    return all(term in text for term in terms)
+
+            ids, has_more = index.page(
+                after=page.after, limit=page.limit, descending=page.order == "desc", accept=accept
+            )
+            data = [self._conversations[i].to_resource() for i in ids]
+            return ConversationList(
+                data=data,
+                has_more=has_more,
+                first_id=ids[0] if ids else None,
+                last_id=ids[-1] if ids else None,
+            )
+
+    def get_conversation(self, owner: Owner, conversation_id: str) -> Conversation:
+        with self._lock:
+            return self._visible(owner, conversation_id).to_resource()
+
+    def update_conversation(
+        self, owner: Owner, conversation_id: str, *, metadata: Mapping[str, str]
+    ) -> Conversation:
+        """Replace the conversation's metadata (OpenAI semantics: the whole map)."""
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            record.metadata = dict(metadata)
+            self._touch(record)
+            return record.to_resource()
+
+    def delete_conversation(self, owner: Owner, conversation_id: str) -> ConversationDeleted:
+        """Soft delete: the conversation disappears from the API but it and its items stay stored."""
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            record.deleted_at = self.clock.now()
+            self._by_owner[owner].remove(record.id)
+            return ConversationDeleted(id=record.id)
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def add_items(
+        self,
+        owner: Owner,
+        conversation_id: str,
+        items: Sequence[Item],
+        *,
+        response_id: str | None = None,
+        response_metadata: Mapping[str, str] | None = None,
+    ) -> ItemList:
+        """Append validated items; returns exactly the created items, in request order."""
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            prepared = self._prepare_items(record, items, response_id, response_metadata)
+            self._add_prepared(record, prepared)
+            self._touch(record)
+            return _item_list([dict(item) for item in prepared], has_more=False)
+
+    def list_items(self, owner: Owner, conversation_id: str, page: PageQuery) -> ItemList:
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            if page.after is not None and page.after not in record.order:
+                raise InvalidRequest(
+                    f"Invalid 'after': '{page.after}' is not an item of conversation "
+                    f"'{conversation_id}'. Restart pagination without 'after'.",
+                    param="after",
+                    code="invalid_cursor",
+                )
+            ids, has_more = record.order.page(
+                after=page.after, limit=page.limit, descending=page.order == "desc"
+            )
+            return _item_list([dict(record.items[i]) for i in ids], has_more=has_more)
+
+    def get_item(self, owner: Owner, conversation_id: str, item_id: str) -> Item:
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            if item_id not in record.items:
+                raise ItemNotFound(item_id)
+            return dict(record.items[item_id])
+
+    def delete_items(
+        self, owner: Owner, conversation_id: str, item_ids: Iterable[str], *, param: str | None = None
+    ) -> Conversation:
+        """Delete every named item, or none when any is unknown; returns the parent conversation."""
+        with self._lock:
+            record = self._visible(owner, conversation_id)
+            unique = list(dict.fromkeys(item_ids))
+            for item_id in unique:
+                if item_id not in record.items:
+                    raise ItemNotFound(item_id, param=param)
+            for item_id in unique:
+                del record.items[item_id]
+                record.order.remove(item_id)
+            record.text = None
+            self._touch(record)
+            return record.to_resource()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _visible(self, owner: Owner, conversation_id: str) -> _ConversationRecord:
+        record = self._conversations.get(conversation_id)
+        if record is None or record.deleted_at is not None or record.owner != owner:
+            raise ConversationNotFound(conversation_id)
+        return record
+
+    def _touch(self, record: _ConversationRecord, at: int | None = None) -> None:
+        """Mark the conversation updated now: it moves to the newest end of its owner's list."""
+        record.updated_at = self.clock.now() if at is None else at
+        self._seq += 1
+        index = self._by_owner.setdefault(record.owner, OrderedIndex())
+        index.put(record.id, (record.updated_at, self._seq))
+
+    def _prepare_items(
+        self,
+        record: _ConversationRecord,
+        items: Sequence[Item],
+        response_id: str | None,
+        response_metadata: Mapping[str, str] | None = None,
+    ) -> list[Item]:
+        """The stored form of each item (ids filled in), after checking none clashes."""
+        prepared: list[Item] = []
+        for position, item in enumerate(items):
+            item_id = item.get("id")
+            if item_id is not None and item_id in record.items:
+                raise InvalidRequest(
+                    f"Invalid 'items[{position}].id': conversation '{record.id}' already has an "
+                    f"item with id '{item_id}'. Item ids must be unique within a conversation.",
+                    param=f"items[{position}].id",
+                    code="duplicate_item_id",
+                )
+            stored: Item = {"id": item_id or self.ids.new(ID_PREFIXES[item["type"]])}
+            stored.update(item)
+            if item["type"] in DEFAULT_STATUS_TYPES and "status" not in stored:
+                stored["status"] = "completed"
+            stored["response_id"] = response_id
+            if response_id is not None:
+                stored["metadata"] = dict(response_metadata) if response_metadata else None
+            prepared.append(stored)
+        return prepared
+
+    def _add_prepared(self, record: _ConversationRecord, prepared: Sequence[Item]) -> None:
+        for item in prepared:
+            self._seq += 1
+            record.items[item["id"]] = item
+            record.order.put(item["id"], self._seq)
+        if prepared:
+            record.text = None
+
+
+def _item_list(data: list[Item], *, has_more: bool) -> ItemList:
+    return ItemList(
+        data=data,
+        has_more=has_more,
+        first_id=data[0]["id"] if data else "",
+        last_id=data[-1]["id"] if data else "",
+    )
