@@ -26,12 +26,9 @@ def server() -> Iterator[MockServer]:
 @pytest.fixture
 def store(server: MockServer) -> Iterator[Store]:
     """The server's store, emptied (and its clock and ids set free) before each test."""
-    state: Store = server.app.state.store  # type: ignore[attr-defined]
-    state.reset()
-    state.clock.unfreeze()
-    state.ids.seed(None)
-    failures = server.app.state.failures  # type: ignore[attr-defined]
-    failures.clear()
+    state: Store = server.app.state.mock.store  # type: ignore[attr-defined]
+    server.app.state.control.reset()  # type: ignore[attr-defined]
+    failures = server.app.state.mock.failures  # type: ignore[attr-defined]
     yield state
     assert not failures, f"the mock crashed: {failures[0].traceback}"
 

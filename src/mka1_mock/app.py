@@ -8,14 +8,18 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .app_state import AppState
 from .clock import Clock
 from .config import MockConfig
+from .control import Controller
 from .errors import MockError, RouteNotFound, ServerError
 from .ids import IdFactory
-from .routes import conversations, items
+from .journal import Journal, JournalMiddleware
+from .routes import control, conversations, items
 from .store import Store
 
 __all__ = ["create_app", "ServerFailure"]
@@ -56,7 +60,7 @@ async def _on_crash(request: Request, exc: Exception) -> Response:
         error=exc,
         traceback="".join(traceback.format_exception(exc)),
     )
-    request.app.state.failures.append(failure)
+    request.app.state.mock.failures.append(failure)
     log.error("mka1-mock failed on %s %s:\n%s", failure.method, failure.path, failure.traceback)
     return error_response(
         ServerError(
@@ -76,15 +80,17 @@ def create_app(
     """A new mock app. Pass ``clock``/``ids`` (or a ready ``store``) to pin time and ids."""
     if store is None:
         store = Store(clock=clock, ids=ids)
+    config = config if config is not None else MockConfig()
+    state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
-        routes=[*conversations.routes, *items.routes],
+        routes=[*conversations.routes, *items.routes, *control.routes],
+        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
         exception_handlers={
             MockError: _on_mock_error,
             HTTPException: _on_http_exception,
             Exception: _on_crash,
         },
     )
-    app.state.store = store
-    app.state.config = config if config is not None else MockConfig()
-    app.state.failures = []
+    app.state.mock = state
+    app.state.control = Controller(state)
     return app

@@ -17,10 +17,13 @@ class MockConfig:
     ``api_keys``: ``None`` accepts any non-empty bearer key; a set (or a mapping of key -> user id)
     accepts only those keys. ``identity_mode`` picks how ``identity`` is written on conversations
     (``hash``: SHA-256 of ``user_id:external_user_id``; ``raw``: that string itself).
-    ``max_body_bytes`` bounds a request body (413 past it).
+    ``max_body_bytes`` bounds a request body (413 past it). ``default_api_key`` owns what is
+    seeded or loaded without an explicit owner. ``journal_size`` bounds the request journal.
     """
 
     api_keys: frozenset[str] | None = None
     users: dict[str, str] = field(default_factory=dict)
     identity_mode: IdentityMode = "hash"
     max_body_bytes: int = 16 * 1024 * 1024
+    default_api_key: str = "mk-test"
+    journal_size: int = 1000

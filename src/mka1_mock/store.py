@@ -16,11 +16,28 @@ from .clock import Clock
 from .errors import ConversationNotFound, InvalidRequest, ItemNotFound
 from .ids import IdFactory
 from .index import OrderedIndex
+from .schemas.fixture import ConversationState, MockState, OwnerState, StoredItem
 from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES, item_text
 from .schemas.queries import PageQuery
 from .schemas.resources import Conversation, ConversationDeleted, ConversationList, Item, ItemList
 
-__all__ = ["Store"]
+__all__ = ["Store", "ConversationSeed"]
+
+
+@dataclass(frozen=True)
+class ConversationSeed:
+    """A conversation to load as it is (fixtures, seeding): unpinned values are generated.
+
+    ``items`` are validated items; each may carry its own ``id``, ``response_id`` and ``metadata``.
+    """
+
+    owner: Owner
+    id: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    deleted_at: int | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    items: Sequence[Item] = ()
 
 
 @dataclass(slots=True)
@@ -34,6 +51,7 @@ class _ConversationRecord:
     items: dict[str, Item] = field(default_factory=dict)
     order: OrderedIndex[int] = field(default_factory=OrderedIndex)
     text: str | None = None  # lower-cased item text for search; None = stale
+    seq: int = 0  # the store's sequence number at the last update (list order tie-break)
 
     def to_resource(self) -> Conversation:
         return Conversation(
@@ -42,6 +60,21 @@ class _ConversationRecord:
             deleted_at=self.deleted_at,
             metadata=dict(self.metadata),
             identity=self.owner.identity,
+        )
+
+    def to_state(self) -> ConversationState:
+        return ConversationState(
+            id=self.id,
+            owner=OwnerState(
+                user_id=self.owner.user_id,
+                on_behalf_of=self.owner.on_behalf_of,
+                identity=self.owner.identity,
+            ),
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            deleted_at=self.deleted_at,
+            metadata=dict(self.metadata),
+            items=[StoredItem.model_validate(self.items[i]) for i in self.order],
         )
 
     def search_text(self) -> str:
@@ -77,26 +110,18 @@ class Store:
         *,
         metadata: Mapping[str, str] | None = None,
         items: Sequence[Item] = (),
-        conversation_id: str | None = None,
-        created_at: int | None = None,
     ) -> Conversation:
         """A new conversation with ``items`` (already validated) in it."""
         with self._lock:
-            if conversation_id is not None and conversation_id in self._conversations:
-                raise InvalidRequest(
-                    f"A conversation with id '{conversation_id}' already exists.",
-                    param="id",
-                    code="duplicate_id",
-                )
-            now = self.clock.now() if created_at is None else created_at
+            now = self.clock.now()
             record = _ConversationRecord(
-                id=conversation_id or self.ids.new("conv"),
+                id=self.ids.new("conv"),
                 owner=owner,
                 created_at=now,
                 updated_at=now,
                 metadata=dict(metadata or {}),
             )
-            prepared = self._prepare_items(record, items, response_id=None)
+            prepared = self._prepare_items(record, items, origin=(None, None))
             self._conversations[record.id] = record
             self._add_prepared(record, prepared)
             self._touch(record, now)
@@ -179,7 +204,7 @@ class Store:
         """Append validated items; returns exactly the created items, in request order."""
         with self._lock:
             record = self._visible(owner, conversation_id)
-            prepared = self._prepare_items(record, items, response_id, response_metadata)
+            prepared = self._prepare_items(record, items, origin=(response_id, response_metadata))
             self._add_prepared(record, prepared)
             self._touch(record)
             return _item_list([dict(item) for item in prepared], has_more=False)
@@ -223,6 +248,55 @@ class Store:
             self._touch(record)
             return record.to_resource()
 
+    # -- control plane -------------------------------------------------------------------------
+
+    def load(
+        self, seeds: Sequence[ConversationSeed], *, replace: bool = False
+    ) -> list[Conversation]:
+        """Add conversations as given (pinned ids and times kept); all of them or none.
+
+        With ``replace``, the seeds become the whole state (still all or nothing).
+        """
+        with self._lock:
+            pinned = [seed.id for seed in seeds if seed.id is not None]
+            existing = {} if replace else self._conversations
+            clash = next((i for i in pinned if i in existing), None)
+            if clash is None and len(set(pinned)) != len(pinned):
+                clash = next(i for i in pinned if pinned.count(i) > 1)
+            if clash is not None:
+                raise InvalidRequest(
+                    f"Cannot load conversation '{clash}': a conversation with that id already "
+                    "exists. Reset first, or leave the id out to have one generated.",
+                    param="conversations",
+                    code="duplicate_id",
+                )
+            now = self.clock.now()
+            staged = []
+            for seed in seeds:
+                created = seed.created_at if seed.created_at is not None else now
+                record = _ConversationRecord(
+                    id=seed.id or self.ids.new("conv"),
+                    owner=seed.owner,
+                    created_at=created,
+                    updated_at=created,
+                    metadata=dict(seed.metadata),
+                    deleted_at=seed.deleted_at,
+                )
+                staged.append((record, self._prepare_items(record, seed.items, origin=None), seed))
+            if replace:
+                self._init_state()
+            for record, prepared, seed in staged:
+                self._conversations[record.id] = record
+                self._add_prepared(record, prepared)
+                self._touch(record, seed.updated_at if seed.updated_at is not None else record.created_at)
+            return [record.to_resource() for record, _, _ in staged]
+
+    def snapshot(self) -> MockState:
+        """Everything, deleted conversations included, in list order (oldest update first)."""
+        with self._lock:
+            records = sorted(self._conversations.values(), key=lambda r: (r.updated_at, r.seq))
+            return MockState(conversations=[record.to_state() for record in records])
+
     # -- internals -----------------------------------------------------------------------------
 
     def _visible(self, owner: Owner, conversation_id: str) -> _ConversationRecord:
@@ -235,17 +309,22 @@ class Store:
         """Mark the conversation updated now: it moves to the newest end of its owner's list."""
         record.updated_at = self.clock.now() if at is None else at
         self._seq += 1
-        index = self._by_owner.setdefault(record.owner, OrderedIndex())
-        index.put(record.id, (record.updated_at, self._seq))
+        record.seq = self._seq
+        if record.deleted_at is None:
+            index = self._by_owner.setdefault(record.owner, OrderedIndex())
+            index.put(record.id, (record.updated_at, record.seq))
 
     def _prepare_items(
         self,
         record: _ConversationRecord,
         items: Sequence[Item],
-        response_id: str | None,
-        response_metadata: Mapping[str, str] | None = None,
+        origin: tuple[str | None, Mapping[str, str] | None] | None,
     ) -> list[Item]:
-        """The stored form of each item (ids filled in), after checking none clashes."""
+        """The stored form of each item (ids filled in), after checking none clashes.
+
+        ``origin`` is the (response id, response metadata) that produced the items; ``None`` keeps
+        whatever ``response_id``/``metadata`` each item already carries (loading a fixture).
+        """
         prepared: list[Item] = []
         for position, item in enumerate(items):
             item_id = item.get("id")
@@ -260,9 +339,13 @@ class Store:
             stored.update(item)
             if item["type"] in DEFAULT_STATUS_TYPES and "status" not in stored:
                 stored["status"] = "completed"
-            stored["response_id"] = response_id
-            if response_id is not None:
-                stored["metadata"] = dict(response_metadata) if response_metadata else None
+            if origin is not None:
+                response_id, response_metadata = origin
+                stored["response_id"] = response_id
+                if response_id is not None:
+                    stored["metadata"] = dict(response_metadata) if response_metadata else None
+            else:
+                stored.setdefault("response_id", None)
             prepared.append(stored)
         return prepared
 

@@ -21,11 +21,11 @@ Handler = Callable[[Request, Owner], Awaitable[Resource | dict[str, Any]]]
 
 
 def store_of(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return request.app.state.mock.store  # type: ignore[no-any-return]
 
 
 def config_of(request: Request) -> MockConfig:
-    return request.app.state.config  # type: ignore[no-any-return]
+    return request.app.state.mock.config  # type: ignore[no-any-return]
 
 
 def render(result: Resource | dict[str, Any]) -> Response:

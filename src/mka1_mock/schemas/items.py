@@ -46,15 +46,15 @@ def _tagged(*models: type[RequestModel], bare_strings: bool = False) -> Any:
     tags = {_type_tag(m) for m in models}
     fallback = f"#{_type_tag(models[0])}"
 
-    def by_type(value: Any) -> str | None:
-        if isinstance(value, dict):
-            kind = value.get("type")
-            if kind is None:
-                return None  # union_tag_not_found: reported as a missing `type`
-            return f"#{kind}" if isinstance(kind, str) and kind in tags else "?"
+    def by_type(value: Any) -> str:
+        if isinstance(value, RequestModel):  # serialising a validated value
+            return f"#{getattr(value, 'type')}"
+        if isinstance(value, dict) and "type" in value:
+            kind = value["type"]
+            return f"#{kind}" if isinstance(kind, str) and kind in tags else "?"  # "?": invalid tag
         if bare_strings and isinstance(value, str):
             return "text"  # only strings get here, and they always validate, so no error path has it
-        return fallback  # not an object: the first model reports "expected an object"
+        return fallback  # no object or no `type`: the first model says what is missing or wrong
 
     choices = [Annotated[m, Tag(f"#{_type_tag(m)}")] for m in models]
     if bare_strings:
@@ -241,6 +241,12 @@ class WaitAction(RequestModel):
     type: Literal["wait"]
 
 
+ComputerAction = _tagged(
+    ClickAction, DoubleClickAction, DragAction, KeyPressAction, MoveAction, ScreenshotAction,
+    ScrollAction, TypeAction, WaitAction,
+)
+
+
 class PendingSafetyCheck(RequestModel):
     id: str
     code: str
@@ -377,17 +383,7 @@ class ComputerCall(RequestModel):
     type: Literal["computer_call"]
     id: str
     call_id: str
-    action: _tagged(
-        ClickAction,
-        DoubleClickAction,
-        DragAction,
-        KeyPressAction,
-        MoveAction,
-        ScreenshotAction,
-        ScrollAction,
-        TypeAction,
-        WaitAction,
-    )
+    action: ComputerAction
     pending_safety_checks: list[PendingSafetyCheck]
     status: ItemStatus
 
@@ -552,29 +548,11 @@ class Compaction(RequestModel):
 ITEM_MODELS: dict[str, type[RequestModel]] = {
     _type_tag(m): m
     for m in (
-        Message,
-        OutputAudio,
-        FileSearchCall,
-        ComputerCall,
-        ComputerCallOutput,
-        WebSearchCall,
-        FunctionCall,
-        FunctionCallOutput,
-        Reasoning,
-        ImageGenerationCall,
-        CodeInterpreterCall,
-        LocalShellCall,
-        LocalShellCallOutput,
-        ShellCall,
-        ShellCallOutput,
-        MCPListTools,
-        MCPApprovalRequest,
-        MCPApprovalResponse,
-        MCPCall,
-        CustomToolCall,
-        CustomToolCallOutput,
-        ItemReference,
-        Compaction,
+        Message, OutputAudio, FileSearchCall, ComputerCall, ComputerCallOutput, WebSearchCall,
+        FunctionCall, FunctionCallOutput, Reasoning, ImageGenerationCall, CodeInterpreterCall,
+        LocalShellCall, LocalShellCallOutput, ShellCall, ShellCallOutput, MCPListTools,
+        MCPApprovalRequest, MCPApprovalResponse, MCPCall, CustomToolCall, CustomToolCallOutput,
+        ItemReference, Compaction,
     )
 }
 
@@ -610,14 +588,8 @@ ID_PREFIXES: dict[str, str] = {
 
 # Types with an optional ``status`` that OpenAI sets to "completed" when it stores the item.
 DEFAULT_STATUS_TYPES: frozenset[str] = frozenset(
-    {
-        "message",
-        "function_call",
-        "function_call_output",
-        "computer_call_output",
-        "local_shell_call_output",
-        "shell_call_output",
-    }
+    {"message", "function_call", "function_call_output", "computer_call_output",
+     "local_shell_call_output", "shell_call_output"}
 )
 
 
@@ -627,13 +599,7 @@ def _wire_error(err: ValidationError, param: str) -> InvalidRequest:
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("#")))
     kind, value = first["type"], first["input"]
     where = param_path(loc, param)
-    if kind == "union_tag_not_found":
-        if isinstance(value, dict):
-            return InvalidRequest(
-                f"Missing required parameter: '{where}.type'.",
-                param=f"{where}.type",
-                code="missing_required_parameter",
-            )
+    if kind == "union_tag_not_found":  # only ``_content_kind`` finds no tag
         return InvalidRequest(
             f"Invalid type for '{where}': expected a string or an array, but got "
             f"{json_type_name(value)} instead.",
@@ -731,21 +697,21 @@ _PART_TEXT_KEYS = {"input_text": "text", "output_text": "text", "refusal": "refu
 
 
 def item_text(item: dict[str, Any]) -> list[str]:
-    """Every human-readable text of a stored item, for full-text search."""
-    kind = item.get("type")
-    texts = [v for k in _TEXT_KEYS.get(str(kind), ()) if isinstance(v := item.get(k), str)]
+    """Every human-readable text of a stored (so already validated) item, for full-text search."""
+    kind = item["type"]
+    texts = [item[key] for key in _TEXT_KEYS.get(kind, ()) if key in item]
     if kind == "message":
-        content = item.get("content")
+        content = item["content"]
         if isinstance(content, str):
             texts.append(content)
-        elif isinstance(content, list):
+        else:
             for part in content:
                 if isinstance(part, str):
                     texts.append(part)
-                elif (key := _PART_TEXT_KEYS.get(part.get("type"))) and isinstance(part.get(key), str):
-                    texts.append(part[key])
+                elif part["type"] in _PART_TEXT_KEYS:
+                    texts.append(part[_PART_TEXT_KEYS[part["type"]]])
     elif kind == "reasoning":
-        texts.extend(p["text"] for p in [*item.get("summary", ()), *(item.get("content") or ())])
+        texts.extend(part["text"] for part in [*item["summary"], *item.get("content", ())])
     elif kind == "file_search_call":
-        texts.extend(item.get("queries", ()))
+        texts.extend(item["queries"])
     return texts

@@ -1,0 +1,106 @@
+"""``/__mock__/``: the control plane over HTTP, for a standalone server (no API key needed).
+
+Each route is a thin door onto ``Controller``, the same object the in-process handle uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..control import Controller
+from ..schemas.base import RequestModel, parse
+from .http import read_json
+
+__all__ = ["routes", "PREFIX"]
+
+PREFIX = "/__mock__"
+
+
+class ClockBody(RequestModel):
+    freeze_at: int | None = None
+    advance: int | None = None
+    unfreeze: bool = False
+
+
+class IdsBody(RequestModel):
+    seed: int | None = None
+    sequential: bool = False
+
+
+def _control(request: Request) -> Controller:
+    return request.app.state.control  # type: ignore[no-any-return]
+
+
+def _summary(request: Request) -> dict[str, Any]:
+    state = _control(request).snapshot()
+    return {
+        "conversations": len(state.conversations),
+        "items": sum(len(c.items) for c in state.conversations),
+    }
+
+
+async def reset(request: Request) -> Response:
+    _control(request).reset()
+    return JSONResponse({"reset": True, **_summary(request)})
+
+
+async def get_state(request: Request) -> Response:
+    return JSONResponse(_control(request).export())
+
+
+async def put_state(request: Request) -> Response:
+    _control(request).replace_state(await read_json(request))
+    return JSONResponse(_summary(request))
+
+
+async def load_fixture(request: Request) -> Response:
+    loaded = _control(request).load(await read_json(request))
+    return JSONResponse({"loaded": [c.id for c in loaded], **_summary(request)})
+
+
+async def list_requests(request: Request) -> Response:
+    journal = request.app.state.mock.journal
+    method = request.query_params.get("method")
+    path = request.query_params.get("path")
+    entries = journal.filter(method, path)
+    return JSONResponse({"object": "list", "data": [e.to_dict() for e in entries]})
+
+
+async def clear_requests(request: Request) -> Response:
+    request.app.state.mock.journal.clear()
+    return JSONResponse({"cleared": True})
+
+
+async def clock(request: Request) -> Response:
+    body = parse(ClockBody, await read_json(request))
+    control = _control(request)
+    if body.unfreeze:
+        control.unfreeze_time()
+    if body.freeze_at is not None:
+        control.freeze_time(body.freeze_at)
+    if body.advance is not None:
+        control.advance_time(body.advance)
+    store_clock = request.app.state.mock.store.clock
+    return JSONResponse({"now": store_clock.now(), "frozen": store_clock.frozen})
+
+
+async def ids(request: Request) -> Response:
+    body = parse(IdsBody, await read_json(request))
+    _control(request).seed_ids(body.seed, sequential=body.sequential)
+    return JSONResponse({"seed": body.seed, "sequential": body.sequential})
+
+
+routes = [
+    Route(PREFIX + "/reset", reset, methods=["POST"]),
+    Route(PREFIX + "/state", get_state, methods=["GET"]),
+    Route(PREFIX + "/state", put_state, methods=["PUT"]),
+    Route(PREFIX + "/fixtures", load_fixture, methods=["POST"]),
+    Route(PREFIX + "/requests", list_requests, methods=["GET"]),
+    Route(PREFIX + "/requests", clear_requests, methods=["DELETE"]),
+    Route(PREFIX + "/clock", clock, methods=["POST"]),
+    Route(PREFIX + "/ids", ids, methods=["POST"]),
+]
