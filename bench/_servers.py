@@ -7,8 +7,16 @@ slows the server down).
 Both are served by ``mka1_mock.server.serve_forever`` (the same uvicorn settings as ``mka1-mock serve``)
 on 127.0.0.1 and a free port. Protocol on stdout, one line each:
 
-    bench-seed {"small": "conv_...", "large": "conv_...", ...}   (mock only, before serving)
+    bench-info {"tcp_nodelay": "...", "small": "conv_...", "large": "conv_...", ...}
     mka1-mock listening on http://127.0.0.1:PORT
+
+TCP_NODELAY: asyncio turns Nagle's algorithm off only on sockets whose ``proto`` is IPPROTO_TCP. A
+listening socket made as ``socket.socket(AF_INET, SOCK_STREAM)`` has ``proto == 0``, and so do the
+connections it accepts; uvicorn then writes a response's head and body in two segments and the body
+waits for the client's delayed ACK (~40 ms per request on Linux). Unless ``--as-shipped`` is given,
+this module re-labels the socket ``mka1_mock.server.bind_socket`` returns as IPPROTO_TCP when it is
+not, and says so in ``bench-info`` ("patched"); once ``bind_socket`` does it itself this is a no-op
+("native").
 
 The server stops on SIGINT/SIGTERM, and also when its stdin reaches end of file: the parent holds the
 other end of that pipe, so a server never outlives the benchmark that started it, even a killed one.
@@ -21,6 +29,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -31,10 +40,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+import mka1_mock.server
 from mka1_mock.app import create_app
 from mka1_mock.auth import make_owner, user_id_for_key
+from mka1_mock.config import MockConfig
 from mka1_mock.schemas.items import validate_items
-from mka1_mock.server import serve_forever
+from mka1_mock.store import Store
 
 BENCH_KEY = "bench"
 SEED_BATCH = 500  # items per store.add_items call while seeding
@@ -65,9 +76,10 @@ def _seed(store: Any, owner: Any, count: int, label: str) -> tuple[str, float]:
 
 
 def build_mock(small: int, large: int) -> tuple[Starlette, dict[str, Any]]:
-    app = create_app()
-    store = app.state.store
-    config = app.state.config
+    # The store and config are made here and handed to create_app, so seeding needs no app internals.
+    config = MockConfig()
+    store = Store()
+    app = create_app(store, config=config)
     owner = make_owner(user_id_for_key(BENCH_KEY, config.users), None, config.identity_mode)
     small_id, small_s = _seed(store, owner, small, "small")
     large_id, large_s = _seed(store, owner, large, "large")
@@ -94,14 +106,33 @@ def build_bare() -> Starlette:
     return Starlette(routes=[Route("/ping", ping, methods=["GET"]), Route("/echo", echo, methods=["POST"])])
 
 
+def tcp_nodelay(as_shipped: bool) -> str:
+    """How accepted connections get TCP_NODELAY: "native", "patched" or "missing" (see the docstring)."""
+    probe = mka1_mock.server.bind_socket("127.0.0.1", 0)
+    native = probe.proto == socket.IPPROTO_TCP
+    probe.close()
+    if native:
+        return "native"
+    if as_shipped:
+        return "missing"
+    shipped = mka1_mock.server.bind_socket
+
+    def bind_socket(host: str, port: int) -> socket.socket:
+        sock = shipped(host, port)
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+
+    mka1_mock.server.bind_socket = bind_socket  # serve_forever looks it up at call time
+    return "patched"
+
+
 def _exit_when_parent_goes() -> None:
     """Stop like on Ctrl-C once stdin closes (the parent exited, cleanly or not)."""
 
     def watch() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
+        try:  # os.read, not sys.stdin: a buffered read would block interpreter shutdown
+            while os.read(0, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         os.kill(os.getpid(), signal.SIGTERM)
 
@@ -113,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=("mock", "bare"))
     parser.add_argument("--small", type=int, default=100, help="items in the small conversation")
     parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
+    parser.add_argument(
+        "--as-shipped", action="store_true", help="serve without the TCP_NODELAY fix (see above)"
+    )
     args = parser.parse_args(argv)
+    info: dict[str, Any] = {"tcp_nodelay": tcp_nodelay(args.as_shipped)}
     # As `mka1-mock serve --log-level warning` configures logging.
     logging.basicConfig(
         stream=sys.stderr,
@@ -121,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if args.kind == "mock":
-        app, info = build_mock(args.small, args.large)
-        print("bench-seed " + json.dumps(info), flush=True)
+        app, seed = build_mock(args.small, args.large)
+        info.update(seed)
     else:
         app = build_bare()
+    print("bench-info " + json.dumps(info), flush=True)
     _exit_when_parent_goes()
-    serve_forever(
+    mka1_mock.server.serve_forever(
         app,
         host="127.0.0.1",
         port=0,

@@ -72,7 +72,7 @@ class ServerProcess:
         self.proc: subprocess.Popen[str] | None = None
         self.host = ""
         self.port = 0
-        self.seed: dict[str, Any] = {}
+        self.info: dict[str, Any] = {}  # the bench-info line: tcp_nodelay, seeded conversations
         self._lines: queue.Queue[str | None] = queue.Queue()
 
     def start(self) -> ServerProcess:
@@ -96,8 +96,8 @@ class ServerProcess:
                 continue
             if line is None:
                 raise RuntimeError(f"{self.kind} server exited early (status {self.proc.wait()})")
-            if line.startswith("bench-seed "):
-                self.seed = json.loads(line[len("bench-seed ") :])
+            if line.startswith("bench-info "):
+                self.info = json.loads(line[len("bench-info ") :])
             elif line.startswith("mka1-mock listening on http://"):
                 address = line.rsplit("//", 1)[1]
                 host, _, port = address.rpartition(":")
@@ -147,7 +147,7 @@ class ServerProcess:
             server.stop()
 
     def __enter__(self) -> ServerProcess:
-        return self.start()
+        return self if self.proc is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -205,7 +205,7 @@ class Client:
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100) of ``values``, linearly interpolated; ``values`` must be sorted."""
+    """The q-th percentile (0..100) of sorted ``values``, linearly interpolated."""
     if not values:
         return math.nan
     pos = (len(values) - 1) * q / 100
@@ -214,40 +214,36 @@ def percentile(values: Sequence[float], q: float) -> float:
     return values[low] + (values[high] - values[low]) * (pos - low)
 
 
+# --- load generation -------------------------------------------------------------------------------
+
+Request = tuple[str, str, bytes | None, dict[str, str]]  # method, path, body, headers
+
+
 @dataclass
 class Throughput:
     server: str
     name: str
     method: str
-    path: str
     concurrency: int
-    requests: int
+    requests: int  # timed requests in the reported run
     seconds: float
     rps: float
     p50_ms: float
     p99_ms: float
-    server_cpu_pct: float | None
+    server_cpu_pct: float | None  # % of one core, over the timed part of the run
     client_cpu_pct: float
-    errors: int
+    errors: int  # over all repeats
     first_error: str | None = None
-
-
-Request = tuple[str, str, bytes | None, dict[str, str]]
+    runs_rps: list[float] = field(default_factory=list)  # every repeat; the median one is reported
 
 
 def load(
-    server: ServerProcess,
-    name: str,
-    request: Request,
-    *,
-    concurrency: int,
-    total: int,
-    warmup: int,
+    server: ServerProcess, name: str, request: Request, *, concurrency: int, total: int, warmup: int
 ) -> Throughput:
-    """``total`` requests (split over ``concurrency`` keep-alive connections, one thread each) after
-    ``warmup`` untimed requests per connection; timing starts when every connection is warm."""
+    """``total`` requests split over ``concurrency`` keep-alive connections (a thread each), after
+    ``warmup`` untimed requests per connection; the clock starts once every connection is warm."""
     method, path, body, headers = request
-    counts = [total // concurrency + (1 if i < total % concurrency else 0) for i in range(concurrency)]
+    counts = [total // concurrency + (i < total % concurrency) for i in range(concurrency)]
     barrier = threading.Barrier(concurrency + 1)
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors: list[str] = []
@@ -287,9 +283,9 @@ def load(
     for thread in threads:
         thread.start()
     try:
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=120)
     except threading.BrokenBarrierError:
-        raise RuntimeError(f"{name}: warm-up did not finish") from None
+        raise RuntimeError(f"{name}: the warm-up did not finish in 120 s") from None
     cpu0_server, cpu0_client, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
     for thread in threads:
         thread.join()
@@ -297,16 +293,13 @@ def load(
     cpu1_server, cpu1_client = server.cpu_seconds(), time.process_time()
 
     merged = sorted(x for part in latencies for x in part)
-    server_cpu = (
-        None
-        if cpu0_server is None or cpu1_server is None
-        else 100 * (cpu1_server - cpu0_server) / seconds
-    )
+    server_cpu = None
+    if cpu0_server is not None and cpu1_server is not None:
+        server_cpu = 100 * (cpu1_server - cpu0_server) / seconds
     return Throughput(
         server=server.kind,
         name=name,
         method=method,
-        path=path,
         concurrency=concurrency,
         requests=total,
         seconds=seconds,
@@ -332,30 +325,39 @@ class Latency:
     errors: int
 
 
-def sequential_latency(
-    client: Client, query: str, path: str, items: int, *, requests: int, warmup: int
-) -> Latency:
+def interleaved_latency(
+    client: Client, query: str, targets: Sequence[tuple[int, str]], *, requests: int, warmup: int
+) -> list[Latency]:
+    """``requests`` sequential GETs of each ``(items, path)`` target, taking turns between the targets
+    so that background noise on the machine hits them alike."""
     for _ in range(warmup):
-        client.call("GET", path)
-    samples: list[float] = []
-    errors = 0
+        for _, path in targets:
+            client.call("GET", path)
+    samples: list[list[float]] = [[] for _ in targets]
+    errors = [0 for _ in targets]
     clock = time.perf_counter
     for _ in range(requests):
-        t0 = clock()
-        status, _ = client.call("GET", path)
-        samples.append(clock() - t0)
-        errors += status != 200
-    samples.sort()
-    return Latency(
-        query=query,
-        items=items,
-        requests=requests,
-        p50_ms=1000 * percentile(samples, 50),
-        p95_ms=1000 * percentile(samples, 95),
-        p99_ms=1000 * percentile(samples, 99),
-        max_ms=1000 * samples[-1],
-        errors=errors,
-    )
+        for i, (_, path) in enumerate(targets):
+            t0 = clock()
+            status, _ = client.call("GET", path)
+            samples[i].append(clock() - t0)
+            errors[i] += status != 200
+    out = []
+    for (items, _), values, failed in zip(targets, samples, errors):
+        values.sort()
+        out.append(
+            Latency(
+                query=query,
+                items=items,
+                requests=requests,
+                p50_ms=1000 * percentile(values, 50),
+                p95_ms=1000 * percentile(values, 95),
+                p99_ms=1000 * percentile(values, 99),
+                max_ms=1000 * values[-1],
+                errors=failed,
+            )
+        )
+    return out
 
 
 # --- the benchmark ---------------------------------------------------------------------------------
@@ -365,21 +367,29 @@ def sequential_latency(
 class Settings:
     requests: int
     warmup: int
+    repeats: int
     latency_requests: int
+    shipped_requests: int
     concurrencies: tuple[int, ...]
     small: int
     large: int
+    as_shipped: bool
 
 
 @dataclass
 class Results:
     env: dict[str, Any]
     settings: dict[str, Any]
+    tcp_nodelay: dict[str, str] = field(default_factory=dict)  # server kind -> native/patched/missing
     seed: dict[str, Any] = field(default_factory=dict)
     throughput: list[Throughput] = field(default_factory=list)
     latency: list[Latency] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
+    as_shipped: list[Throughput] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # failed correctness checks
     elapsed_seconds: float = 0.0
+
+    def failed_requests(self) -> int:
+        return sum(r.errors for r in [*self.throughput, *self.latency, *self.as_shipped])
 
 
 def _version(name: str) -> str:
@@ -391,12 +401,17 @@ def _version(name: str) -> str:
 
 def environment() -> dict[str, Any]:
     try:
-        usable = len(os.sched_getaffinity(0))
+        usable: int | None = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
+    try:
+        load_average: float | None = os.getloadavg()[0]
+    except OSError:
+        load_average = None
     return {
         "cpu_count": os.cpu_count(),
         "cpus_usable": usable,
+        "load_average_1min_at_start": load_average,
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": platform.platform(terse=True),
@@ -405,141 +420,193 @@ def environment() -> dict[str, Any]:
         "starlette": _version("starlette"),
         "pydantic": _version("pydantic"),
         "h11": _version("h11"),
-        # what uvicorn's "auto" picks: httptools/uvloop when installed, else h11/asyncio
+        # what uvicorn's "auto" settings pick: httptools/uvloop when installed, else h11/asyncio
         "uvicorn_http": "httptools" if find_spec("httptools") else "h11",
         "uvicorn_loop": "uvloop" if find_spec("uvloop") else "asyncio",
     }
 
 
-def _check(results: Results, ok: bool, message: str) -> None:
-    if not ok:
-        results.checks.append(message)
-        log(f"  CHECK FAILED: {message}")
+class Bench:
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.results = Results(env=environment(), settings=asdict(settings))
 
+    # -- helpers ---------------------------------------------------------------------------------
 
-def bench_mock_throughput(results: Results, s: Settings) -> None:
-    log("mock server (fresh, one 100-item conversation): create and list throughput")
-    with ServerProcess("mock", "--small", str(s.small), "--large", "0") as server:
-        client = Client(server.host, server.port)
-        small = server.seed["small"]
-        list_path = ITEMS_PATH.format(small) + f"?limit={PAGE}&order=asc"
-        page = client.json("GET", list_path)
-        _check(results, len(page["data"]) == min(PAGE, s.small), f"list returned {len(page['data'])} items")
-        for concurrency in s.concurrencies:
-            # A fresh conversation per run, so every run starts from the same state.
-            conversation = client.json("POST", CONVERSATIONS_PATH, {})["id"]
-            path = ITEMS_PATH.format(conversation)
-            created = client.json("POST", path, json.loads(MESSAGE_BODY))
-            _check(results, len(created["data"]) == 1, "create returned other than 1 item")
-            result = load(
+    def check(self, ok: bool, message: str) -> None:
+        if not ok:
+            self.results.checks.append(message)
+            log(f"  CHECK FAILED: {message}")
+
+    def server(self, kind: str, *args: str, as_shipped: bool | None = None) -> ServerProcess:
+        shipped = self.s.as_shipped if as_shipped is None else as_shipped
+        server = ServerProcess(kind, *args, *(["--as-shipped"] if shipped else [])).start()
+        nodelay = server.info.get("tcp_nodelay", "?")
+        if not shipped or as_shipped is None:
+            self.results.tcp_nodelay.setdefault(kind, nodelay)
+        if nodelay == "patched":
+            log("  (mka1_mock.server.bind_socket gives no TCP_NODELAY: patched in this server)")
+        return server
+
+    def measure(
+        self,
+        server: ServerProcess,
+        name: str,
+        make_request: Callable[[], Request],
+        concurrency: int,
+        after: Callable[[Request, Throughput], None] | None = None,
+    ) -> Throughput:
+        """``repeats`` runs of ``load``; the run with the median req/s is reported."""
+        runs = []
+        for _ in range(self.s.repeats):
+            request = make_request()
+            run = load(
                 server,
-                "POST items (1 message)",
-                ("POST", path, MESSAGE_BODY, JSON_HEADERS),
+                name,
+                request,
                 concurrency=concurrency,
-                total=s.requests,
-                warmup=s.warmup,
+                total=self.s.requests,
+                warmup=self.s.warmup,
             )
-            results.throughput.append(result)
-            _log_result(server, result)
-            expected = 1 + s.warmup * concurrency + s.requests - result.errors
-            stored = count_items(client, path)
-            _check(results, stored == expected, f"create c{concurrency}: {stored} items stored, expected {expected}")
-        for concurrency in s.concurrencies:
-            result = load(
-                server,
-                f"GET items limit={PAGE} asc",
-                ("GET", list_path, None, AUTH),
-                concurrency=concurrency,
-                total=s.requests,
-                warmup=s.warmup,
-            )
-            results.throughput.append(result)
-            _log_result(server, result)
-        client.close()
+            if after is not None:
+                after(request, run)
+            runs.append(run)
+        chosen = sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
+        chosen.runs_rps = [r.rps for r in runs]
+        errors = [r for r in runs if r.errors]
+        chosen.errors = sum(r.errors for r in runs)
+        chosen.first_error = errors[0].first_error if errors else None
+        self.results.throughput.append(chosen)
+        self._log(chosen)
+        return chosen
 
-
-def count_items(client: Client, path: str) -> int:
-    """How many items a conversation holds, by paging through all of them (limit=100)."""
-    total, after = 0, ""
-    while True:
-        page = client.json("GET", path + "?order=asc&limit=100" + (f"&after={after}" if after else ""))
-        total += len(page["data"])
-        if not page["has_more"]:
-            return total
-        after = page["last_id"]
-
-
-def _log_result(server: ServerProcess, result: Throughput) -> None:
-    log(
-        f"  {server.kind:4} {result.name:28} c{result.concurrency:<2} {result.rps:8.0f} req/s  "
-        f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
-        + (f"  {result.errors} errors ({result.first_error})" if result.errors else "")
-    )
-
-
-def bench_bare_throughput(results: Results, s: Settings) -> None:
-    log("bare Starlette server: the ceiling")
-    with ServerProcess("bare") as server:
-        client = Client(server.host, server.port)
-        _check(results, client.json("GET", "/ping").get("ok") is True, "bare /ping answered wrongly")
-        echoed = client.json("POST", "/echo", json.loads(MESSAGE_BODY))
-        _check(results, echoed == json.loads(MESSAGE_BODY), "bare /echo answered wrongly")
-        client.close()
-        for name, request in (
-            ("GET /ping (small dict)", ("GET", "/ping", None, AUTH)),
-            ("POST /echo (same body)", ("POST", "/echo", MESSAGE_BODY, JSON_HEADERS)),
-        ):
-            for concurrency in s.concurrencies:
-                result = load(
-                    server, name, request, concurrency=concurrency, total=s.requests, warmup=s.warmup
-                )
-                results.throughput.append(result)
-                _log_result(server, result)
-
-
-def bench_page_latency(results: Results, s: Settings) -> None:
-    log(f"mock server seeded in-process with {s.small:,} and {s.large:,} items: page latency")
-    with ServerProcess("mock", "--small", str(s.small), "--large", str(s.large)) as server:
-        results.seed = server.seed
+    @staticmethod
+    def _log(r: Throughput) -> None:
+        spread = ", ".join(f"{x:.0f}" for x in r.runs_rps) if len(r.runs_rps) > 1 else ""
         log(
-            f"  seeded {s.large:,} items in {server.seed['large_seconds']:.1f} s "
-            f"(+ {s.small:,} in {server.seed['small_seconds']:.2f} s)"
+            f"  {r.server:4} {r.name:26} c{r.concurrency:<2} {r.rps:7.0f} req/s  p50 {r.p50_ms:6.2f} ms"
+            f"  p99 {r.p99_ms:6.2f} ms" + (f"  (runs: {spread})" if spread else "")
+            + (f"  {r.errors} errors, first: {r.first_error}" if r.errors else "")
         )
-        client = Client(server.host, server.port)
-        for label, count in (("small", s.small), ("large", s.large)):
-            conversation = server.seed[label]
-            base = ITEMS_PATH.format(conversation)
-            # The asc page after this id is the last full page.
-            tail = client.json("GET", base + f"?order=desc&limit={PAGE + 1}")
-            _check(results, len(tail["data"]) == PAGE + 1, f"{label}: desc page too short")
-            cursor = tail["data"][-1]["id"]
-            queries = (
-                (f"asc, last page (after=item #{count - PAGE})", f"?order=asc&after={cursor}&limit={PAGE}"),
-                ("desc, first page", f"?order=desc&limit={PAGE}"),
-                ("asc, first page", f"?order=asc&limit={PAGE}"),
-            )
-            last = client.json("GET", base + queries[0][1])
-            _check(
-                results,
-                [i["id"] for i in last["data"]] == [i["id"] for i in reversed(tail["data"][:PAGE])]
-                and last["has_more"] is False,
-                f"{label}: asc last page does not match the desc first page",
-            )
-            for query, suffix in queries:
-                result = sequential_latency(
-                    client,
-                    query.replace(f"#{count - PAGE}", "#n-20"),
-                    base + suffix,
-                    count,
-                    requests=s.latency_requests,
-                    warmup=min(20, s.latency_requests),
+
+    def count_items(self, client: Client, path: str) -> int:
+        """How many items a conversation holds, by paging through all of them (limit=100)."""
+        total, after = 0, ""
+        while True:
+            query = "?order=asc&limit=100" + (f"&after={after}" if after else "")
+            page = client.json("GET", path + query)
+            total += len(page["data"])
+            if not page["has_more"]:
+                return total
+            after = page["last_id"]
+
+    # -- sections --------------------------------------------------------------------------------
+
+    def mock_throughput(self) -> None:
+        s = self.s
+        log(f"mock server, one {s.small}-item conversation: create and list throughput")
+        with self.server("mock", "--small", str(s.small), "--large", "0") as server:
+            client = Client(server.host, server.port)
+            list_path = ITEMS_PATH.format(server.info["small"]) + f"?limit={PAGE}&order=asc"
+            page = client.json("GET", list_path)
+            self.check(len(page["data"]) == PAGE, f"the list returned {len(page['data'])} items")
+
+            def fresh_conversation() -> Request:
+                """Every create run starts on a new conversation holding one item."""
+                path = ITEMS_PATH.format(client.json("POST", CONVERSATIONS_PATH, {})["id"])
+                created = client.json("POST", path, json.loads(MESSAGE_BODY))
+                self.check(len(created["data"]) == 1, "a create returned other than 1 item")
+                return ("POST", path, MESSAGE_BODY, JSON_HEADERS)
+
+            def all_stored(request: Request, run: Throughput) -> None:
+                expected = 1 + s.warmup * run.concurrency + s.requests - run.errors
+                stored = self.count_items(client, request[1])
+                self.check(
+                    stored == expected,
+                    f"create c{run.concurrency}: {stored} items stored, {expected} expected",
                 )
-                results.latency.append(result)
+
+            for c in s.concurrencies:
+                self.measure(server, "POST items (1 message)", fresh_conversation, c, all_stored)
+            for c in s.concurrencies:
+                self.measure(
+                    server, f"GET items limit={PAGE}", lambda: ("GET", list_path, None, AUTH), c
+                )
+            client.close()
+
+    def bare_throughput(self) -> None:
+        log("bare Starlette server (same uvicorn settings): the ceiling")
+        with self.server("bare") as server:
+            client = Client(server.host, server.port)
+            self.check(client.json("GET", "/ping").get("ok") is True, "bare /ping answered wrongly")
+            echoed = client.json("POST", "/echo", json.loads(MESSAGE_BODY))
+            self.check(echoed == json.loads(MESSAGE_BODY), "bare /echo answered wrongly")
+            client.close()
+            for c in self.s.concurrencies:
+                self.measure(
+                    server, "POST /echo (same body)", lambda: ("POST", "/echo", MESSAGE_BODY, JSON_HEADERS), c
+                )
+            for c in self.s.concurrencies:
+                self.measure(server, "GET /ping (small dict)", lambda: ("GET", "/ping", None, AUTH), c)
+
+    def page_latency(self) -> None:
+        s = self.s
+        log(f"mock server seeded in-process with {s.small:,} and {s.large:,} items: page latency")
+        with self.server("mock", "--small", str(s.small), "--large", str(s.large)) as server:
+            self.results.seed = server.info
+            log(f"  seeded {s.large:,} items in {server.info['large_seconds']:.1f} s")
+            client = Client(server.host, server.port)
+            targets: dict[str, list[tuple[int, str]]] = {}
+            for label, count in (("small", s.small), ("large", s.large)):
+                base = ITEMS_PATH.format(server.info[label])
+                # The asc page after the 21st item from the end is exactly the last 20 items.
+                tail = client.json("GET", base + f"?order=desc&limit={PAGE + 1}")
+                self.check(len(tail["data"]) == PAGE + 1, f"{label}: the desc page is short")
+                cursor = tail["data"][-1]["id"]
+                last = client.json("GET", base + f"?order=asc&after={cursor}&limit={PAGE}")
+                self.check(
+                    [i["id"] for i in last["data"]] == [i["id"] for i in tail["data"][PAGE - 1 :: -1]]
+                    and last["has_more"] is False,
+                    f"{label}: the asc last page does not match the desc first page",
+                )
+                for query, suffix in (
+                    (f"asc, after=<item n-{PAGE}> (last page)", f"?order=asc&after={cursor}&limit={PAGE}"),
+                    ("desc, first page (newest)", f"?order=desc&limit={PAGE}"),
+                    ("asc, first page (oldest)", f"?order=asc&limit={PAGE}"),
+                ):
+                    targets.setdefault(query, []).append((count, base + suffix))
+            for query, pair in targets.items():
+                rows = interleaved_latency(
+                    client, query, pair, requests=s.latency_requests, warmup=min(20, s.latency_requests)
+                )
+                self.results.latency.extend(rows)
                 log(
-                    f"  {count:>7,} items  {query:40} p50 {result.p50_ms:6.2f} ms  "
-                    f"p95 {result.p95_ms:6.2f} ms" + (f"  {result.errors} errors" if result.errors else "")
+                    f"  {query:34} "
+                    + "   ".join(
+                        f"{r.items:>7,} items p50 {r.p50_ms:5.2f} p95 {r.p95_ms:5.2f} ms" for r in rows
+                    )
                 )
-        client.close()
+            client.close()
+
+    def shipped(self) -> None:
+        """A short c1 run against the mock exactly as mka1_mock.server serves it."""
+        s = self.s
+        log("mock server as shipped (without the TCP_NODELAY fix): a short c1 run")
+        with self.server("mock", "--small", str(s.small), "--large", "0", as_shipped=True) as server:
+            if server.info.get("tcp_nodelay") == "native":
+                log("  mka1_mock.server.bind_socket makes IPPROTO_TCP sockets now: nothing to show")
+                return
+            client = Client(server.host, server.port)
+            conversation = client.json("POST", CONVERSATIONS_PATH, {})["id"]
+            client.close()
+            list_path = ITEMS_PATH.format(server.info["small"]) + f"?limit={PAGE}&order=asc"
+            for name, request in (
+                ("POST items (1 message)", ("POST", ITEMS_PATH.format(conversation), MESSAGE_BODY, JSON_HEADERS)),
+                (f"GET items limit={PAGE}", ("GET", list_path, None, AUTH)),
+            ):
+                run = load(server, name, request, concurrency=1, total=s.shipped_requests, warmup=3)
+                self.results.as_shipped.append(run)
+                self._log(run)
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -549,9 +616,11 @@ def render(results: Results) -> str:
     env, s = results.env, results.settings
     out: list[str] = []
     out.append("mka1-mock benchmark")
+    load_avg = env["load_average_1min_at_start"]
     out.append(
         f"  machine : {env['cpu_count']} cores ({env['cpus_usable']} usable), {env['platform']}, "
         f"{env['implementation']} {env['python']}"
+        + (f", load average {load_avg:.2f} at start" if load_avg is not None else "")
     )
     out.append(
         f"  stack   : mka1-mock {env['mka1_mock']}, uvicorn {env['uvicorn']} "
@@ -559,70 +628,107 @@ def render(results: Results) -> str:
         f"pydantic {env['pydantic']}, h11 {env['h11']}"
     )
     out.append(
-        "  setup   : each server in its own process (bench/_servers.py, mka1_mock.server.serve_forever "
-        "on 127.0.0.1:0); client = 1 thread + 1 keep-alive http.client connection per concurrency slot"
+        "  setup   : servers in their own processes (bench/_servers.py -> mka1_mock.server.serve_forever,"
+        " 127.0.0.1:0);"
     )
-    out.append("")
     out.append(
-        f"Throughput: {s['requests']:,} timed requests per run after {s['warmup']} warm-up requests per "
-        "connection"
+        "            client: one thread + one keep-alive http.client connection (TCP_NODELAY) per "
+        "concurrent request"
     )
-    header = (
-        f"  {'server':6} {'request':28} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'srv CPU':>8} {'cli CPU':>8} {'errors':>6}"
-    )
-    out.append(header)
-    out.append("  " + "-" * (len(header) - 2))
-    for r in results.throughput:
-        srv = "n/a" if r.server_cpu_pct is None else f"{r.server_cpu_pct:.0f}%"
+    nodelay = set(results.tcp_nodelay.values())
+    if "patched" in nodelay:
         out.append(
-            f"  {r.server:6} {r.name:28} {r.concurrency:>4} {r.rps:>8.0f} {r.p50_ms:>8.2f} "
-            f"{r.p99_ms:>8.2f} {srv:>8} {r.client_cpu_pct:>7.0f}% {r.errors:>6}"
+            "  NOTE    : mka1_mock.server.bind_socket creates its socket with proto=0, so asyncio never "
+            "sets TCP_NODELAY"
         )
-    by_key = {(r.server, r.method, r.concurrency): r for r in results.throughput}
-    ratios = []
-    for method, what in (("POST", "POST items vs POST /echo"), ("GET", "GET items vs GET /ping")):
-        parts = []
-        for c in s["concurrencies"]:
-            mock, bare = by_key.get(("mock", method, c)), by_key.get(("bare", method, c))
-            if mock and bare:
-                parts.append(f"c{c} {100 * mock.rps / bare.rps:.0f}%")
-        if parts:
-            ratios.append(f"{what}: {', '.join(parts)}")
-    if ratios:
-        out.append("  mock as % of the bare Starlette ceiling -- " + "; ".join(ratios))
+        out.append(
+            "            and each response stalls ~40 ms on a delayed ACK. The servers measured here re-make"
+            " that"
+        )
+        out.append(
+            "            socket as IPPROTO_TCP (bench/_servers.py); 'As shipped' below shows the "
+            "unpatched cost."
+        )
+    elif "missing" in nodelay:
+        out.append(
+            "  NOTE    : --as-shipped: no TCP_NODELAY on the servers' connections; expect ~44 ms per "
+            "request (a delayed-ACK stall), not the app's cost"
+        )
+    elif nodelay:
+        out.append("  sockets : TCP_NODELAY set by mka1_mock.server.bind_socket itself")
     out.append("")
 
-    seed = results.seed
-    out.append(
-        f"Page latency: {s['latency_requests']} sequential GET .../items requests per row (limit={PAGE}, "
-        "one keep-alive connection)"
-    )
-    if seed:
+    if results.throughput:
+        repeats = s["repeats"]
         out.append(
-            f"  seeding in-process through Store.add_items (batches of 500, validated like the API): "
-            f"{seed['large_items']:,} items in {seed['large_seconds']:.1f} s"
+            f"Throughput: {s['requests']:,} timed requests per run after {s['warmup']} warm-up requests "
+            f"per connection; median of {repeats} run{'s' if repeats > 1 else ''} by req/s"
         )
-    small_n, large_n = s["small"], s["large"]
-    header = (
-        f"  {'query':36} {f'{small_n:,} items p50/p95 ms':>24} {f'{large_n:,} items p50/p95 ms':>26} "
-        f"{'p50 ratio':>10}"
-    )
-    out.append(header)
-    out.append("  " + "-" * (len(header) - 2))
-    rows: dict[str, dict[int, Latency]] = {}
-    for lat in results.latency:
-        rows.setdefault(lat.query, {})[lat.items] = lat
-    for query, by_items in rows.items():
-        a, b = by_items.get(small_n), by_items.get(large_n)
-        fa = f"{a.p50_ms:.2f} / {a.p95_ms:.2f}" if a else "-"
-        fb = f"{b.p50_ms:.2f} / {b.p95_ms:.2f}" if b else "-"
-        ratio = f"{b.p50_ms / a.p50_ms:.2f}x" if a and b else "-"
-        out.append(f"  {query:36} {fa:>24} {fb:>26} {ratio:>10}")
-    out.append("")
-    errors = sum(r.errors for r in results.throughput) + sum(r.errors for r in results.latency)
+        header = (
+            f"  {'server':6} {'request':26} {'conc':>4} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'srv CPU':>7} {'cli CPU':>7} {'errors':>6}  req/s of each run"
+        )
+        out.append(header)
+        out.append("  " + "-" * (len(header) - 2))
+        for r in results.throughput:
+            srv = "n/a" if r.server_cpu_pct is None else f"{r.server_cpu_pct:.0f}%"
+            runs = " ".join(f"{x:.0f}" for x in r.runs_rps)
+            out.append(
+                f"  {r.server:6} {r.name:26} {r.concurrency:>4} {r.rps:>7.0f} {r.p50_ms:>7.2f} "
+                f"{r.p99_ms:>7.2f} {srv:>7} {r.client_cpu_pct:>6.0f}% {r.errors:>6}  {runs}"
+            )
+        by_key = {(r.server, r.method, r.concurrency): r for r in results.throughput}
+        for method, what in (("POST", "POST items / POST /echo"), ("GET", "GET items / GET /ping")):
+            parts = []
+            for c in s["concurrencies"]:
+                mock, bare = by_key.get(("mock", method, c)), by_key.get(("bare", method, c))
+                if mock and bare:
+                    parts.append(f"c{c} {100 * mock.rps / bare.rps:.0f}%")
+            if parts:
+                out.append(f"  mock vs bare Starlette, {what}: {', '.join(parts)}")
+        out.append("")
+
+    if results.latency:
+        out.append(
+            f"Page latency: {s['latency_requests']} sequential GET .../items?limit={PAGE} per row and "
+            "size, the two conversations taking turns on one connection"
+        )
+        seed = results.seed
+        if seed:
+            out.append(
+                f"  {seed['large_items']:,} items seeded in-process (Store.add_items, validated like the "
+                f"API) in {seed['large_seconds']:.1f} s"
+            )
+        small_n, large_n = s["small"], s["large"]
+        header = (
+            f"  {'query':34} {f'{small_n:,} items p50/p95':>22} {f'{large_n:,} items p50/p95':>24} "
+            f"{'p50 ratio':>9}"
+        )
+        out.append(header)
+        out.append("  " + "-" * (len(header) - 2))
+        rows: dict[str, dict[int, Latency]] = {}
+        for lat in results.latency:
+            rows.setdefault(lat.query, {})[lat.items] = lat
+        for query, by_items in rows.items():
+            a, b = by_items.get(small_n), by_items.get(large_n)
+            fa = f"{a.p50_ms:.2f} / {a.p95_ms:.2f} ms" if a else "-"
+            fb = f"{b.p50_ms:.2f} / {b.p95_ms:.2f} ms" if b else "-"
+            ratio = f"{b.p50_ms / a.p50_ms:.2f}x" if a and b else "-"
+            out.append(f"  {query:34} {fa:>22} {fb:>24} {ratio:>9}")
+        out.append("")
+
+    if results.as_shipped:
+        n = results.as_shipped[0].requests
+        out.append(f"As shipped (mka1_mock.server without the TCP_NODELAY fix): {n} requests, concurrency 1")
+        for r in results.as_shipped:
+            out.append(
+                f"  {r.server:6} {r.name:26} {r.concurrency:>4} {r.rps:>7.0f} req/s   p50 "
+                f"{r.p50_ms:.2f} ms   p99 {r.p99_ms:.2f} ms   errors {r.errors}"
+            )
+        out.append("")
+
     out.append(
-        f"Total: {results.elapsed_seconds:.1f} s, {errors} failed requests, "
+        f"Total: {results.elapsed_seconds:.1f} s, {results.failed_requests()} failed requests, "
         f"{len(results.checks)} failed checks"
     )
     for check in results.checks:
@@ -630,37 +736,45 @@ def render(results: Results) -> str:
     return "\n".join(out)
 
 
+# --- command line ----------------------------------------------------------------------------------
+
+SECTIONS = ("mock", "bare", "latency", "shipped")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer requests: a smoke test")
-    parser.add_argument("--requests", type=int, help="timed requests per throughput run (default 2000)")
-    parser.add_argument(
-        "--latency-requests", type=int, help="requests per page-latency row (default 200)"
+    parser = argparse.ArgumentParser(
+        description="Benchmark mka1-mock over HTTP against a bare Starlette app (see bench/README.md)."
     )
-    parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
+    parser.add_argument("--quick", action="store_true", help="a smoke test: fewer requests, one run each")
+    parser.add_argument("--requests", type=int, help="timed requests per run (default 2000; quick 300)")
+    parser.add_argument("--repeats", type=int, help="runs per throughput row (default 3; quick 1)")
+    parser.add_argument(
+        "--latency-requests", type=int, help="requests per page-latency cell (default 200; quick 50)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, nargs="+", default=[1, 8], metavar="N", help="(default: 1 8)"
+    )
     parser.add_argument("--small", type=int, default=100, help="items in the small conversation")
+    parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
     parser.add_argument(
-        "--concurrency",
-        type=int,
-        nargs="+",
-        default=[1, 8],
-        metavar="N",
-        help="client concurrencies to run (default: 1 8)",
+        "--as-shipped",
+        action="store_true",
+        help="serve exactly as mka1_mock.server does, without bench/_servers.py's TCP_NODELAY fix "
+        "(~44 ms per request for as long as bind_socket lacks it)",
     )
     parser.add_argument(
-        "--only",
-        choices=("mock", "bare", "latency"),
-        action="append",
-        help="run only these sections (repeatable; default: all)",
+        "--only", choices=SECTIONS, action="append", help="run only this section (repeatable)"
     )
     parser.add_argument(
         "--json",
         metavar="PATH",
-        help="also write the results as JSON to PATH; '-' prints JSON on stdout instead of the table",
+        help="also write the results as JSON to PATH; '-' prints the JSON on stdout instead of the table",
     )
     args = parser.parse_args(argv)
-    if args.small < PAGE + 1 or args.large < PAGE + 1:
+    if min(args.small, args.large) < PAGE + 1:
         parser.error(f"--small and --large must be at least {PAGE + 1}")
+    if min(args.concurrency) < 1:
+        parser.error("--concurrency must be at least 1")
     return args
 
 
@@ -669,32 +783,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(
         requests=args.requests or (300 if args.quick else 2000),
         warmup=10 if args.quick else 50,
+        repeats=args.repeats or (1 if args.quick else 3),
         latency_requests=args.latency_requests or (50 if args.quick else 200),
+        shipped_requests=20 if args.quick else 50,
         concurrencies=tuple(args.concurrency),
         small=args.small,
         large=args.large,
+        as_shipped=args.as_shipped,
     )
-    results = Results(env=environment(), settings=asdict(settings))
-    sections = args.only or ["mock", "bare", "latency"]
+    bench = Bench(settings)
+    sections = args.only or list(SECTIONS)
 
-    def on_term(signum: int, frame: object) -> None:
+    def on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGTERM, on_sigterm)
     atexit.register(ServerProcess.stop_all)
     started = time.perf_counter()
     try:
         if "mock" in sections:
-            bench_mock_throughput(results, settings)
+            bench.mock_throughput()
         if "bare" in sections:
-            bench_bare_throughput(results, settings)
+            bench.bare_throughput()
         if "latency" in sections:
-            bench_page_latency(results, settings)
+            bench.page_latency()
+        if "shipped" in sections and not args.as_shipped:
+            bench.shipped()
     except KeyboardInterrupt:
-        log("interrupted; stopping the servers")
+        log("interrupted: servers stopped, no report")
         return 130
     finally:
         ServerProcess.stop_all()
+    results = bench.results
     results.elapsed_seconds = time.perf_counter() - started
 
     document = json.dumps(asdict(results), indent=2)
@@ -704,8 +824,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(results))
         if args.json:
             Path(args.json).write_text(document + "\n", encoding="utf-8")
-    failed = results.checks or any(r.errors for r in [*results.throughput, *results.latency])
-    return 1 if failed else 0
+    return 1 if results.checks or results.failed_requests() else 0
 
 
 if __name__ == "__main__":

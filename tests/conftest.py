@@ -9,35 +9,35 @@ import pytest
 import requests
 from meetkai_mka1 import SDK
 
-from mka1_mock import Clock, IdFactory, MockServer, Store, create_app
+from mka1_mock import Mka1Mock, MockServer, Store
 
 API_KEY = "mk-test-key"
 BASE = "/api/v1/llm"
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[MockServer]:
-    """The mock on a real socket (port 0), shared by the whole session."""
-    app = create_app(store=Store(clock=Clock(), ids=IdFactory()))
-    with MockServer(app) as running:
-        yield running
+def mka1_mock_api_key() -> str:
+    """This suite's default key (overrides the plugin's, as a downstream suite may)."""
+    return API_KEY
+
+
+@pytest.fixture(scope="session")
+def server(mka1_mock_server: MockServer) -> MockServer:
+    """The plugin's session server: the mock on a real socket (port 0)."""
+    return mka1_mock_server
 
 
 @pytest.fixture
-def store(server: MockServer) -> Iterator[Store]:
-    """The server's store, emptied (and its clock and ids set free) before each test."""
-    state: Store = server.app.state.mock.store  # type: ignore[attr-defined]
-    server.app.state.control.reset()  # type: ignore[attr-defined]
-    failures = server.app.state.mock.failures  # type: ignore[attr-defined]
-    yield state
-    assert not failures, f"the mock crashed: {failures[0].traceback}"
+def store(mka1_mock: Mka1Mock) -> Store:
+    """The mock's store, already reset by the plugin for this test."""
+    return mka1_mock.store
 
 
-@pytest.fixture
-def sdk(server: MockServer, store: Store) -> Iterator[SDK]:
-    """The official SDK pointed at the mock, retries off."""
-    with SDK(bearer_auth=API_KEY, server_url=server.url, retry_config=None) as client:
-        yield client
+@pytest.fixture(params=["socket", "in-process"])
+def sdk(request: pytest.FixtureRequest, mka1_mock: Mka1Mock) -> Iterator[SDK]:
+    """The official SDK on the mock, retries off: over the socket and in-process (no socket)."""
+    client = mka1_mock.sdk(in_process=request.param == "in-process")
+    yield client
 
 
 class Api:

@@ -13,18 +13,29 @@ from .app import create_app
 from .auth import Owner
 from .clock import Clock
 from .config import MockConfig
+from .control import MockServerError
 from .errors import ApiError, MockError
+from .handle import Mka1Mock
 from .ids import IdFactory
+from .journal import Journal, RecordedRequest
+from .schemas.fixture import ConversationState, MockState, StoredItem
 from .server import MockServer
 from .store import Store
 
 __all__ = [
     "ApiError",
     "Clock",
+    "ConversationState",
     "IdFactory",
+    "Journal",
+    "Mka1Mock",
     "MockConfig",
     "MockError",
     "MockServer",
+    "MockServerError",
+    "MockState",
+    "RecordedRequest",
+    "StoredItem",
     "Owner",
     "Store",
     "__version__",

@@ -1,0 +1,229 @@
+"""``Mka1Mock``: the handle a test holds on one mock app: seed, inspect, reset, pin time and ids.
+
+Every action goes through the app's ``Controller`` (the same code the ``/__mock__/`` routes run).
+The handle also hands out clients: the official SDK and a plain HTTP client, either over the real
+socket (``url``) or in-process, straight into the ASGI app with no socket at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+
+from .control import Controller
+from .journal import Journal
+from .schemas.fixture import ConversationState, MockState, StoredItem
+from .schemas.items import validate_items
+from .schemas.resources import Conversation
+from .store import Store
+
+if TYPE_CHECKING:  # the clients are optional: meetkai-mka1 and httpx come with the test extra
+    import httpx
+    from meetkai_mka1 import SDK
+
+__all__ = ["Mka1Mock", "IN_PROCESS_URL"]
+
+IN_PROCESS_URL = "http://mka1-mock.in-process"
+
+
+class Mka1Mock:
+    """A handle on a running mock (``url`` set) or on an app used in-process only (``url=None``)."""
+
+    def __init__(
+        self,
+        app: Starlette,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+        fixture_dir: Path | str | None = None,
+    ) -> None:
+        self.app = app
+        self.control: Controller = app.state.control
+        self._url = url
+        self.api_key = api_key or self.control.state.config.default_api_key
+        self.fixture_dir = Path(fixture_dir) if fixture_dir is not None else Path("fixtures")
+        self._closers: list[Callable[[], object]] = []
+
+    # -- where it is ---------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The server's base URL (``http://127.0.0.1:PORT``); the SDK's ``server_url``."""
+        if self._url is None:
+            raise RuntimeError("this mock runs in-process only; use sdk(in_process=True)")
+        return self._url
+
+    @property
+    def base_url(self) -> str:
+        """The API root (``<url>/api/v1/llm``): what the ``openai`` SDK takes as ``base_url``."""
+        return self.url + "/api/v1/llm"
+
+    @property
+    def store(self) -> Store:
+        return self.control.state.store
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to an empty mock: no state, empty journal, real clock, random ids."""
+        self.control.reset()
+
+    def check(self) -> None:
+        """Raise ``MockServerError`` if serving any request crashed the mock."""
+        self.control.check()
+
+    def close(self) -> None:
+        """Close the clients this handle created."""
+        while self._closers:
+            self._closers.pop()()
+
+    # -- time and ids --------------------------------------------------------------------------
+
+    def freeze_time(self, at: int | None = None) -> int:
+        """Stop the clock (at ``at``, Unix seconds; default now); returns the frozen time."""
+        return self.control.freeze_time(at)
+
+    def advance_time(self, seconds: int) -> int:
+        """Move the clock forward; returns the new time."""
+        return self.control.advance_time(seconds)
+
+    def unfreeze_time(self) -> None:
+        self.control.unfreeze_time()
+
+    def seed_ids(self, seed: int | None = None, *, sequential: bool = False) -> None:
+        """Repeatable ids: seeded random (``seed=42``) or ``conv_000…001`` (``sequential=True``)."""
+        self.control.seed_ids(seed, sequential=sequential)
+
+    # -- seeding -------------------------------------------------------------------------------
+
+    def add_conversation(
+        self,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        items: Sequence[Mapping[str, Any]] = (),
+        api_key: str | None = None,
+        on_behalf_of: str | None = None,
+        id: str | None = None,
+        created_at: int | None = None,
+        updated_at: int | None = None,
+        deleted_at: int | None = None,
+    ) -> Conversation:
+        """Create a conversation directly in the store, owned by ``api_key`` (default: the
+        handle's key) and ``on_behalf_of``. Items are validated as the API would; any may pin
+        ``id``, ``response_id`` and ``metadata``. Pin ``id`` and timestamps to compare whole
+        responses; leave them out to have them generated."""
+        return self.control.add_conversation(
+            metadata=metadata,
+            items=items,
+            api_key=api_key or self.api_key,
+            on_behalf_of=on_behalf_of,
+            id=id,
+            created_at=created_at,
+            updated_at=updated_at,
+            deleted_at=deleted_at,
+        )
+
+    def add_items(
+        self,
+        conversation_id: str,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        api_key: str | None = None,
+        on_behalf_of: str | None = None,
+    ) -> list[StoredItem]:
+        """Append items to a conversation, as ``POST .../items`` would (any number at once)."""
+        owner = self.control.owner(api_key or self.api_key, on_behalf_of)
+        validated = validate_items(list(items), param="items")
+        created = self.store.add_items(owner, conversation_id, validated)
+        return [StoredItem.model_validate(item) for item in created.data]
+
+    def load(self, *fixtures: str | Path | Mapping[str, Any]) -> list[Conversation]:
+        """Load fixture files (names are looked up in ``fixture_dir``) or fixture documents."""
+        loaded: list[Conversation] = []
+        for fixture in fixtures:
+            if isinstance(fixture, Mapping):
+                loaded += self.control.load(dict(fixture))
+            else:
+                loaded += self.control.load_file(self._fixture_path(fixture))
+        return loaded
+
+    def replace_state(self, document: Mapping[str, Any]) -> list[Conversation]:
+        """Make a fixture document (e.g. from ``export()``) the whole state."""
+        return self.control.replace_state(dict(document))
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    def state(self) -> MockState:
+        """Everything in the mock, typed; soft-deleted conversations and their items included."""
+        return self.control.snapshot()
+
+    def conversation(self, conversation_id: str) -> ConversationState:
+        """One conversation with its items, whoever owns it, deleted or not (``KeyError`` if none)."""
+        return self.state().conversation(conversation_id)
+
+    def export(self) -> dict[str, Any]:
+        """The state as a fixture document (what ``GET /__mock__/state`` returns)."""
+        return self.control.export()
+
+    @property
+    def requests(self) -> Journal:
+        """The request journal: ``filter(...)``, ``assert_called(...)``, iteration, ``clear()``."""
+        return self.control.state.journal
+
+    # -- clients -------------------------------------------------------------------------------
+
+    def headers(self, *, api_key: str | None = None, on_behalf_of: str | None = None) -> dict[str, str]:
+        """The headers an API request needs (``Authorization``, and ``X-On-Behalf-Of`` if given)."""
+        headers = {"Authorization": f"Bearer {api_key or self.api_key}"}
+        if on_behalf_of is not None:
+            headers["X-On-Behalf-Of"] = on_behalf_of
+        return headers
+
+    def sdk(self, *, in_process: bool = False, api_key: str | None = None) -> SDK:
+        """An official ``meetkai_mka1.SDK`` on this mock, retries off. ``in_process=True`` skips
+        the socket: requests go straight into the app (sync and ``*_async`` methods alike)."""
+        from meetkai_mka1 import SDK
+
+        key = api_key or self.api_key
+        if not in_process:
+            sdk = SDK(bearer_auth=key, server_url=self.url, retry_config=None)
+            self._closers.append(lambda: sdk.__exit__(None, None, None))
+            return sdk
+        return SDK(
+            bearer_auth=key,
+            server_url=IN_PROCESS_URL,
+            client=self.http(in_process=True, authorized=False),
+            async_client=self._async_http(),
+            retry_config=None,
+        )
+
+    def http(self, *, in_process: bool = False, authorized: bool = True) -> httpx.Client:
+        """An ``httpx.Client`` whose relative URLs start at the server root; authorised with the
+        handle's key unless ``authorized=False``. In-process it calls the app with no socket."""
+        import httpx
+
+        headers = self.headers() if authorized else {}
+        client: httpx.Client
+        if in_process:
+            from .inprocess import InProcessTransport
+
+            transport = InProcessTransport(self.app)
+            client = httpx.Client(transport=transport, base_url=IN_PROCESS_URL, headers=headers)
+        else:
+            client = httpx.Client(base_url=self.url, headers=headers)
+        self._closers.append(client.close)
+        return client
+
+    def _async_http(self) -> httpx.AsyncClient:
+        import httpx
+
+        # An ASGI transport holds no sockets, so there is nothing to close.
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=IN_PROCESS_URL)
+
+    def _fixture_path(self, name: str | Path) -> Path:
+        path = Path(name)
+        return path if path.is_absolute() else self.fixture_dir / path
+
