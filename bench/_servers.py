@@ -10,13 +10,9 @@ on 127.0.0.1 and a free port. Protocol on stdout, one line each:
     bench-info {"tcp_nodelay": "...", "small": "conv_...", "large": "conv_...", ...}
     mka1-mock listening on http://127.0.0.1:PORT
 
-TCP_NODELAY: asyncio turns Nagle's algorithm off only on sockets whose ``proto`` is IPPROTO_TCP. A
-listening socket made as ``socket.socket(AF_INET, SOCK_STREAM)`` has ``proto == 0``, and so do the
-connections it accepts; uvicorn then writes a response's head and body in two segments and the body
-waits for the client's delayed ACK (~40 ms per request on Linux). Unless ``--as-shipped`` is given,
-this module re-labels the socket ``mka1_mock.server.bind_socket`` returns as IPPROTO_TCP when it is
-not, and says so in ``bench-info`` ("patched"); once ``bind_socket`` does it itself this is a no-op
-("native").
+``tcp_nodelay`` is "native" when the listening socket ``mka1_mock.server.bind_socket`` makes is
+IPPROTO_TCP, "missing" otherwise: asyncio sets TCP_NODELAY only on connections accepted from such a
+socket, and without it every response stalls ~40 ms (Nagle + delayed ACK) -- run.py flags that.
 
 The server stops on SIGINT/SIGTERM, and also when its stdin reaches end of file: the parent holds the
 other end of that pipe, so a server never outlives the benchmark that started it, even a killed one.
@@ -106,23 +102,13 @@ def build_bare() -> Starlette:
     return Starlette(routes=[Route("/ping", ping, methods=["GET"]), Route("/echo", echo, methods=["POST"])])
 
 
-def tcp_nodelay(as_shipped: bool) -> str:
-    """How accepted connections get TCP_NODELAY: "native", "patched" or "missing" (see the docstring)."""
+def tcp_nodelay() -> str:
+    """Whether connections the mock accepts get TCP_NODELAY (see the module docstring)."""
     probe = mka1_mock.server.bind_socket("127.0.0.1", 0)
-    native = probe.proto == socket.IPPROTO_TCP
-    probe.close()
-    if native:
-        return "native"
-    if as_shipped:
-        return "missing"
-    shipped = mka1_mock.server.bind_socket
-
-    def bind_socket(host: str, port: int) -> socket.socket:
-        sock = shipped(host, port)
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-
-    mka1_mock.server.bind_socket = bind_socket  # serve_forever looks it up at call time
-    return "patched"
+    try:
+        return "native" if probe.proto == socket.IPPROTO_TCP else "missing"
+    finally:
+        probe.close()
 
 
 def _exit_when_parent_goes() -> None:
@@ -144,11 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=("mock", "bare"))
     parser.add_argument("--small", type=int, default=100, help="items in the small conversation")
     parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
-    parser.add_argument(
-        "--as-shipped", action="store_true", help="serve without the TCP_NODELAY fix (see above)"
-    )
     args = parser.parse_args(argv)
-    info: dict[str, Any] = {"tcp_nodelay": tcp_nodelay(args.as_shipped)}
+    info: dict[str, Any] = {"tcp_nodelay": tcp_nodelay()}
     # As `mka1-mock serve --log-level warning` configures logging.
     logging.basicConfig(
         stream=sys.stderr,

@@ -369,27 +369,24 @@ class Settings:
     warmup: int
     repeats: int
     latency_requests: int
-    shipped_requests: int
     concurrencies: tuple[int, ...]
     small: int
     large: int
-    as_shipped: bool
 
 
 @dataclass
 class Results:
     env: dict[str, Any]
     settings: dict[str, Any]
-    tcp_nodelay: dict[str, str] = field(default_factory=dict)  # server kind -> native/patched/missing
+    tcp_nodelay: dict[str, str] = field(default_factory=dict)  # server kind -> native/missing
     seed: dict[str, Any] = field(default_factory=dict)
     throughput: list[Throughput] = field(default_factory=list)
     latency: list[Latency] = field(default_factory=list)
-    as_shipped: list[Throughput] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # failed correctness checks
     elapsed_seconds: float = 0.0
 
     def failed_requests(self) -> int:
-        return sum(r.errors for r in [*self.throughput, *self.latency, *self.as_shipped])
+        return sum(r.errors for r in [*self.throughput, *self.latency])
 
 
 def _version(name: str) -> str:
@@ -438,14 +435,15 @@ class Bench:
             self.results.checks.append(message)
             log(f"  CHECK FAILED: {message}")
 
-    def server(self, kind: str, *args: str, as_shipped: bool | None = None) -> ServerProcess:
-        shipped = self.s.as_shipped if as_shipped is None else as_shipped
-        server = ServerProcess(kind, *args, *(["--as-shipped"] if shipped else [])).start()
+    def server(self, kind: str, *args: str) -> ServerProcess:
+        server = ServerProcess(kind, *args).start()
         nodelay = server.info.get("tcp_nodelay", "?")
-        if not shipped or as_shipped is None:
-            self.results.tcp_nodelay.setdefault(kind, nodelay)
-        if nodelay == "patched":
-            log("  (mka1_mock.server.bind_socket gives no TCP_NODELAY: patched in this server)")
+        self.results.tcp_nodelay.setdefault(kind, nodelay)
+        self.check(
+            nodelay == "native",
+            f"{kind} server: mka1_mock.server.bind_socket's socket is not IPPROTO_TCP, so there is no "
+            "TCP_NODELAY and every response stalls ~40 ms",
+        )
         return server
 
     def measure(
@@ -588,26 +586,6 @@ class Bench:
                 )
             client.close()
 
-    def shipped(self) -> None:
-        """A short c1 run against the mock exactly as mka1_mock.server serves it."""
-        s = self.s
-        log("mock server as shipped (without the TCP_NODELAY fix): a short c1 run")
-        with self.server("mock", "--small", str(s.small), "--large", "0", as_shipped=True) as server:
-            if server.info.get("tcp_nodelay") == "native":
-                log("  mka1_mock.server.bind_socket makes IPPROTO_TCP sockets now: nothing to show")
-                return
-            client = Client(server.host, server.port)
-            conversation = client.json("POST", CONVERSATIONS_PATH, {})["id"]
-            client.close()
-            list_path = ITEMS_PATH.format(server.info["small"]) + f"?limit={PAGE}&order=asc"
-            for name, request in (
-                ("POST items (1 message)", ("POST", ITEMS_PATH.format(conversation), MESSAGE_BODY, JSON_HEADERS)),
-                (f"GET items limit={PAGE}", ("GET", list_path, None, AUTH)),
-            ):
-                run = load(server, name, request, concurrency=1, total=s.shipped_requests, warmup=3)
-                self.results.as_shipped.append(run)
-                self._log(run)
-
 
 # --- report ----------------------------------------------------------------------------------------
 
@@ -636,26 +614,16 @@ def render(results: Results) -> str:
         "concurrent request"
     )
     nodelay = set(results.tcp_nodelay.values())
-    if "patched" in nodelay:
+    if "missing" in nodelay:
         out.append(
-            "  NOTE    : mka1_mock.server.bind_socket creates its socket with proto=0, so asyncio never "
-            "sets TCP_NODELAY"
+            "  WARNING : the servers' connections lack TCP_NODELAY (mka1_mock.server.bind_socket makes a "
+            "proto=0 socket):"
         )
         out.append(
-            "            and each response stalls ~40 ms on a delayed ACK. The servers measured here re-make"
-            " that"
-        )
-        out.append(
-            "            socket as IPPROTO_TCP (bench/_servers.py); 'As shipped' below shows the "
-            "unpatched cost."
-        )
-    elif "missing" in nodelay:
-        out.append(
-            "  NOTE    : --as-shipped: no TCP_NODELAY on the servers' connections; expect ~44 ms per "
-            "request (a delayed-ACK stall), not the app's cost"
+            "            expect ~44 ms per request, a delayed-ACK stall, not the cost of the app"
         )
     elif nodelay:
-        out.append("  sockets : TCP_NODELAY set by mka1_mock.server.bind_socket itself")
+        out.append("  sockets : TCP_NODELAY on (mka1_mock.server.bind_socket makes IPPROTO_TCP sockets)")
     out.append("")
 
     if results.throughput:
@@ -717,16 +685,6 @@ def render(results: Results) -> str:
             out.append(f"  {query:34} {fa:>22} {fb:>24} {ratio:>9}")
         out.append("")
 
-    if results.as_shipped:
-        n = results.as_shipped[0].requests
-        out.append(f"As shipped (mka1_mock.server without the TCP_NODELAY fix): {n} requests, concurrency 1")
-        for r in results.as_shipped:
-            out.append(
-                f"  {r.server:6} {r.name:26} {r.concurrency:>4} {r.rps:>7.0f} req/s   p50 "
-                f"{r.p50_ms:.2f} ms   p99 {r.p99_ms:.2f} ms   errors {r.errors}"
-            )
-        out.append("")
-
     out.append(
         f"Total: {results.elapsed_seconds:.1f} s, {results.failed_requests()} failed requests, "
         f"{len(results.checks)} failed checks"
@@ -738,7 +696,7 @@ def render(results: Results) -> str:
 
 # --- command line ----------------------------------------------------------------------------------
 
-SECTIONS = ("mock", "bare", "latency", "shipped")
+SECTIONS = ("mock", "bare", "latency")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -756,12 +714,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--small", type=int, default=100, help="items in the small conversation")
     parser.add_argument("--large", type=int, default=100_000, help="items in the large conversation")
-    parser.add_argument(
-        "--as-shipped",
-        action="store_true",
-        help="serve exactly as mka1_mock.server does, without bench/_servers.py's TCP_NODELAY fix "
-        "(~44 ms per request for as long as bind_socket lacks it)",
-    )
     parser.add_argument(
         "--only", choices=SECTIONS, action="append", help="run only this section (repeatable)"
     )
@@ -785,11 +737,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         warmup=10 if args.quick else 50,
         repeats=args.repeats or (1 if args.quick else 3),
         latency_requests=args.latency_requests or (50 if args.quick else 200),
-        shipped_requests=20 if args.quick else 50,
         concurrencies=tuple(args.concurrency),
         small=args.small,
         large=args.large,
-        as_shipped=args.as_shipped,
     )
     bench = Bench(settings)
     sections = args.only or list(SECTIONS)
@@ -807,11 +757,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.bare_throughput()
         if "latency" in sections:
             bench.page_latency()
-        if "shipped" in sections and not args.as_shipped:
-            bench.shipped()
     except KeyboardInterrupt:
         log("interrupted: servers stopped, no report")
         return 130
+    except RuntimeError as err:  # a server that would not start (its traceback is above)
+        log(f"bench: {err}")
+        return 2
     finally:
         ServerProcess.stop_all()
     results = bench.results

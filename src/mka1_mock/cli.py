@@ -6,11 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .app import create_app
 from .clock import Clock
 from .config import MockConfig
+from .errors import MockError
 from .ids import IdFactory
 from .server import serve_forever
 
@@ -74,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="freeze the clock at this Unix time (seconds) instead of following the system clock",
     )
     serve.add_argument(
+        "--fixtures",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="load a fixture file, or every *.json fixture in a directory, at start-up (repeatable)",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         default="info",
@@ -99,6 +108,14 @@ def _serve(args: argparse.Namespace) -> int:
         ids=IdFactory(args.seed, sequential=args.sequential_ids),
     )
 
+    try:
+        for path in _fixture_paths(args.fixtures):
+            loaded = app.state.control.load_file(path)
+            logging.getLogger("mka1_mock").info("loaded %d conversation(s) from %s", len(loaded), path)
+    except MockError as err:
+        print(f"mka1-mock: {err}", file=sys.stderr)
+        return 2
+
     def announce(url: str) -> None:
         print(f"mka1-mock listening on {url}", flush=True)
 
@@ -110,6 +127,17 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"mka1-mock: cannot listen on {args.host}:{args.port}: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def _fixture_paths(given: Sequence[str]) -> list[Path]:
+    paths: list[Path] = []
+    for name in given:
+        path = Path(name)
+        if path.is_dir():
+            paths += sorted(p for p in path.glob("*.json") if not p.name.endswith(".schema.json"))
+        else:
+            paths.append(path)
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:

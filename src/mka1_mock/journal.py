@@ -46,7 +46,7 @@ def _decode(raw: bytes, content_type: str) -> Any:
     if "json" in content_type:
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return text[:MAX_BODY_CHARS]
 
@@ -159,6 +159,29 @@ class JournalMiddleware:
         response_body = bytearray()
         status = 0
         response_type = ""
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            query: dict[str, list[str]] = {}
+            raw_query = scope["query_string"].decode("latin-1")
+            for key, value in parse_qsl(raw_query, keep_blank_values=True):
+                query.setdefault(key, []).append(value)
+            self.journal.record(
+                RecordedRequest(
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=query,
+                    headers=mask_headers(headers),
+                    body=_decode(bytes(request_body), headers.get("content-type", "")),
+                    status=status or 500,
+                    response=_decode(bytes(response_body), response_type),
+                )
+            )
 
         async def receive_and_keep() -> Message:
             message = await receive()
@@ -173,25 +196,16 @@ class JournalMiddleware:
                 for name, value in message.get("headers", []):
                     if name.lower() == b"content-type":
                         response_type = value.decode("latin-1")
-            elif message["type"] == "http.response.body" and len(response_body) <= MAX_BODY_CHARS * 4:
-                response_body.extend(message.get("body", b""))
+            elif message["type"] == "http.response.body":
+                if len(response_body) <= MAX_BODY_CHARS * 4:
+                    response_body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Record before the last byte leaves: once a client has its answer, the
+                    # journal already shows the request (no race with the next test's reset).
+                    record()
             await send(message)
 
         try:
             await self.app(scope, receive_and_keep, send_and_keep)
         finally:
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            query: dict[str, list[str]] = {}
-            for key, value in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
-                query.setdefault(key, []).append(value)
-            self.journal.record(
-                RecordedRequest(
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=query,
-                    headers=mask_headers(headers),
-                    body=_decode(bytes(request_body), headers.get("content-type", "")),
-                    status=status or 500,
-                    response=_decode(bytes(response_body), response_type),
-                )
-            )
+            record()

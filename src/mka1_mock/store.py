@@ -8,7 +8,7 @@ The store knows nothing of HTTP; it raises the wire errors of ``errors`` and ret
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .auth import Owner
@@ -115,7 +115,7 @@ class Store:
         with self._lock:
             now = self.clock.now()
             record = _ConversationRecord(
-                id=self.ids.new("conv"),
+                id=self._fresh_id("conv", self._conversations),
                 owner=owner,
                 created_at=now,
                 updated_at=now,
@@ -272,10 +272,13 @@ class Store:
                 )
             now = self.clock.now()
             staged = []
+            claimed = set(pinned)
             for seed in seeds:
                 created = seed.created_at if seed.created_at is not None else now
+                conversation_id = seed.id or self._fresh_id("conv", existing, claimed)
+                claimed.add(conversation_id)
                 record = _ConversationRecord(
-                    id=seed.id or self.ids.new("conv"),
+                    id=conversation_id,
                     owner=seed.owner,
                     created_at=created,
                     updated_at=created,
@@ -305,6 +308,13 @@ class Store:
             raise ConversationNotFound(conversation_id)
         return record
 
+    def _fresh_id(self, prefix: str, *taken: Container[str]) -> str:
+        """A generated id that no stored object uses (a re-seeded factory may repeat itself)."""
+        while True:
+            candidate = self.ids.new(prefix)
+            if not any(candidate in used for used in taken):
+                return candidate
+
     def _touch(self, record: _ConversationRecord, at: int | None = None) -> None:
         """Mark the conversation updated now: it moves to the newest end of its owner's list."""
         record.updated_at = self.clock.now() if at is None else at
@@ -326,6 +336,7 @@ class Store:
         whatever ``response_id``/``metadata`` each item already carries (loading a fixture).
         """
         prepared: list[Item] = []
+        pinned = {item["id"] for item in items if "id" in item}
         for position, item in enumerate(items):
             item_id = item.get("id")
             if item_id is not None and item_id in record.items:
@@ -335,7 +346,10 @@ class Store:
                     param=f"items[{position}].id",
                     code="duplicate_item_id",
                 )
-            stored: Item = {"id": item_id or self.ids.new(ID_PREFIXES[item["type"]])}
+            if item_id is None:
+                item_id = self._fresh_id(ID_PREFIXES[item["type"]], record.items, pinned)
+                pinned.add(item_id)
+            stored: Item = {"id": item_id}
             stored.update(item)
             if item["type"] in DEFAULT_STATUS_TYPES and "status" not in stored:
                 stored["status"] = "completed"

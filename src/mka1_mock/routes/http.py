@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,6 +51,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
 async def read_json(request: Request) -> Any:
     """The request's JSON body (``{}`` when empty), within the configured size limit."""
     limit = config_of(request).max_body_bytes
@@ -74,7 +82,7 @@ async def read_json(request: Request) -> Any:
             code="unsupported_content_type",
         )
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't "

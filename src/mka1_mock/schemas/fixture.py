@@ -68,9 +68,14 @@ class FixtureFile(_Strict):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        populate_by_name=True,
+        title="mka1-mock fixture file",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
+    schema_: str | None = Field(
+        None, alias="$schema", description="Optional path or URL of this schema, for editors."
+    )
     format: Literal["mka1-mock/fixture"] = FORMAT
     version: Literal[1] = VERSION
     description: str | None = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union, get_args
 
-from pydantic import Discriminator, Tag, ValidationError
+from pydantic import Discriminator, Field, Tag, ValidationError
 
 from ..errors import InvalidRequest
 from .base import RequestModel, invalid_from, json_type_name, param_path
@@ -34,6 +34,9 @@ __all__ = [
 _ABSENT: Any = None
 
 ItemStatus = Literal["in_progress", "completed", "incomplete"]
+
+# An item's own id: a non-empty string (it becomes a path segment and a pagination cursor).
+ItemId = Annotated[str, Field(min_length=1, max_length=256)]
 
 
 def _type_tag(model: type[RequestModel]) -> str:
@@ -358,14 +361,14 @@ class Message(RequestModel):
     type: Literal["message"]
     role: Literal["user", "assistant", "system", "developer"]
     content: MessageContent
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
     status: ItemStatus = _ABSENT
     phase: Literal["commentary", "final_answer"] = _ABSENT
 
 
 class OutputAudio(RequestModel):
     type: Literal["output_audio"]
-    id: str
+    id: ItemId
     data: str
     transcript: str
     status: ItemStatus
@@ -373,7 +376,7 @@ class OutputAudio(RequestModel):
 
 class FileSearchCall(RequestModel):
     type: Literal["file_search_call"]
-    id: str
+    id: ItemId
     queries: list[str]
     status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
     results: list[FileSearchResult] = _ABSENT
@@ -381,7 +384,7 @@ class FileSearchCall(RequestModel):
 
 class ComputerCall(RequestModel):
     type: Literal["computer_call"]
-    id: str
+    id: ItemId
     call_id: str
     action: ComputerAction
     pending_safety_checks: list[PendingSafetyCheck]
@@ -393,13 +396,13 @@ class ComputerCallOutput(RequestModel):
     call_id: str
     output: ComputerScreenshot
     acknowledged_safety_checks: list[AcknowledgedSafetyCheck] = _ABSENT
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
     status: ItemStatus = _ABSENT
 
 
 class WebSearchCall(RequestModel):
     type: Literal["web_search_call"]
-    id: str
+    id: ItemId
     action: _tagged(SearchAction, OpenPageAction, FindAction)
     status: str
 
@@ -409,7 +412,7 @@ class FunctionCall(RequestModel):
     call_id: str
     name: str
     arguments: str
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
     status: ItemStatus = _ABSENT
 
 
@@ -417,13 +420,13 @@ class FunctionCallOutput(RequestModel):
     type: Literal["function_call_output"]
     call_id: str
     output: str
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
     status: ItemStatus = _ABSENT
 
 
 class Reasoning(RequestModel):
     type: Literal["reasoning"]
-    id: str
+    id: ItemId
     summary: list[SummaryText]
     content: list[ReasoningText] = _ABSENT
     encrypted_content: str | None = None
@@ -432,7 +435,7 @@ class Reasoning(RequestModel):
 
 class ImageGenerationCall(RequestModel):
     type: Literal["image_generation_call"]
-    id: str
+    id: ItemId
     status: str
     result: str
     background: str = _ABSENT
@@ -444,7 +447,7 @@ class ImageGenerationCall(RequestModel):
 
 class CodeInterpreterCall(RequestModel):
     type: Literal["code_interpreter_call"]
-    id: str
+    id: ItemId
     code: str | None
     container_id: str
     outputs: list[_tagged(CodeInterpreterLogs, CodeInterpreterImage)] | None
@@ -453,7 +456,7 @@ class CodeInterpreterCall(RequestModel):
 
 class LocalShellCall(RequestModel):
     type: Literal["local_shell_call"]
-    id: str
+    id: ItemId
     call_id: str
     action: LocalShellAction
     status: str
@@ -461,14 +464,14 @@ class LocalShellCall(RequestModel):
 
 class LocalShellCallOutput(RequestModel):
     type: Literal["local_shell_call_output"]
-    id: str
+    id: ItemId
     output: str
     status: ItemStatus = _ABSENT
 
 
 class ShellCall(RequestModel):
     type: Literal["shell_call"]
-    id: str
+    id: ItemId
     call_id: str
     action: ShellCallAction
     status: ItemStatus
@@ -476,7 +479,7 @@ class ShellCall(RequestModel):
 
 class ShellCallOutput(RequestModel):
     type: Literal["shell_call_output"]
-    id: str
+    id: ItemId
     call_id: str
     output: ShellOutput
     status: ItemStatus = _ABSENT
@@ -484,7 +487,7 @@ class ShellCallOutput(RequestModel):
 
 class MCPListTools(RequestModel):
     type: Literal["mcp_list_tools"]
-    id: str
+    id: ItemId
     server_label: str
     tools: list[MCPTool]
     error: str = _ABSENT
@@ -492,7 +495,7 @@ class MCPListTools(RequestModel):
 
 class MCPApprovalRequest(RequestModel):
     type: Literal["mcp_approval_request"]
-    id: str
+    id: ItemId
     arguments: str
     name: str
     server_label: str
@@ -502,13 +505,13 @@ class MCPApprovalResponse(RequestModel):
     type: Literal["mcp_approval_response"]
     approval_request_id: str
     approve: bool
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
     reason: str = _ABSENT
 
 
 class MCPCall(RequestModel):
     type: Literal["mcp_call"]
-    id: str
+    id: ItemId
     arguments: str
     name: str
     server_label: str
@@ -522,24 +525,24 @@ class CustomToolCall(RequestModel):
     call_id: str
     input: str
     name: str
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
 
 
 class CustomToolCallOutput(RequestModel):
     type: Literal["custom_tool_call_output"]
     call_id: str
     output: str
-    id: str = _ABSENT
+    id: ItemId = _ABSENT
 
 
 class ItemReference(RequestModel):
     type: Literal["item_reference"]
-    id: str
+    id: ItemId
 
 
 class Compaction(RequestModel):
     type: Literal["compaction"]
-    id: str
+    id: ItemId
     content: str
     encrypted_content: str = _ABSENT
     created_by: str = _ABSENT
