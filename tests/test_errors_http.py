@@ -481,6 +481,7 @@ def test_unknown_after_cursor_is_400(
     [
         pytest.param("{not json", "invalid_json", id="not-json"),
         pytest.param("", "invalid_json", id="empty"),
+        pytest.param("[" * 5000, "invalid_json", id="too-deep"),
         pytest.param('["a", "b"]', "invalid_type", id="array"),
         pytest.param('"session"', "invalid_type", id="string"),
         pytest.param("42", "invalid_type", id="number"),
@@ -799,28 +800,51 @@ def test_json_content_type_with_charset_is_accepted(
     assert response.status_code == 200, response.text
 
 
+LOGPROB_1E400 = (
+    '{"items": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", '
+    '"text": "x", "logprobs": [{"token": "a", "logprob": 1e400, "bytes": [], '
+    '"top_logprobs": []}]}]}]}'
+)
+# Valid JSON a client may send by mistake, that the mock can't store or render: a 400, never a 500.
+# (route, raw body); JSON's \ud800 is a lone UTF-16 surrogate, which no UTF-8 response can carry.
 NOT_5XX: list[Any] = [
-    # Valid JSON a client may send by mistake that the mock must reject with a 400, not crash on.
-    pytest.param('{"items": [{"type": "item_reference", "id": ""}]}', id="item-reference-empty-id"),
-    pytest.param(
-        '{"items": [{"type": "message", "role": "assistant", "content": [{"type": '
-        '"output_text", "text": "x", "logprobs": [{"token": "a", "logprob": 1e400, '
-        '"bytes": [], "top_logprobs": []}]}]}]}',
-        id="float-overflowing-to-infinity",
-    ),
+    pytest.param(route, raw, id=f"{route}-{case}")
+    for route in ("create", "items.create")
+    for case, raw in [
+        ("item-reference-empty-id", '{"items": [{"type": "item_reference", "id": ""}]}'),
+        ("float-overflowing-to-infinity", LOGPROB_1E400),
+        ("lone-surrogate-in-content", '{"items": [{"role": "user", "content": "a\\ud800"}]}'),
+        ("lone-surrogate-in-id", '{"items": [{"role": "user", "content": "a", "id": "\\udc00"}]}'),
+    ]
+] + [
+    pytest.param("create", '{"metadata": {"k": "\\ud800"}}', id="create-lone-surrogate-in-value"),
+    pytest.param("create", '{"metadata": {"\\udfff": "v"}}', id="create-lone-surrogate-in-key"),
+    pytest.param("update", '{"metadata": {"k": "\\ud800"}}', id="update-lone-surrogate-in-value"),
+    pytest.param("items.delete_many", '{"item_ids": ["\\ud800"]}', id="delete-many-lone-surrogate"),
 ]
 
 
-@pytest.mark.parametrize("raw", NOT_5XX)
-@pytest.mark.parametrize("route", ["create", "items.create"])
-def test_edge_values_are_rejected_not_crashed_on(
+@pytest.mark.parametrize("route, raw", NOT_5XX)
+def test_unstorable_values_are_400_not_500(
     api: Api, unchanged: Unchanged, world: World, route: str, raw: str
 ) -> None:
-    """Values the mock can't store (an empty id, a number overflowing to infinity) are a 400."""
-    path = "/conversations" if route == "create" else f"/conversations/{world.a}/items"
+    """Values the mock can't store or render (empty id, infinity, lone surrogate) are a 400."""
     with unchanged():
-        error = assert_envelope(api.post(path, data=raw, headers=JSON), 400)
-        assert error["param"] is None or error["param"].startswith("items[0]"), error
+        response = _body_request(api, world, BODY_ROUTES[route][0], raw, J)
+        error = assert_envelope(response, 400)
+        param = error["param"]
+        assert param in (None, "metadata", "item_ids") or param.startswith("items[0]"), error
+
+
+def test_escaped_surrogate_pair_is_accepted(api: Api, world: World) -> None:
+    """A paired surrogate escape (an emoji) is valid JSON and round-trips as that character."""
+    emoji = "\\ud83d\\ude00"
+    raw = f'{{"metadata": {{"k": "{emoji}"}}, "items": [{{"role": "user", "content": "{emoji}"}}]}}'
+    created = api.post("/conversations", data=raw, headers=JSON)
+    assert created.status_code == 200, created.text
+    assert created.json()["metadata"] == {"k": "\U0001f600"}
+    items = api.get(f"/conversations/{created.json()['id']}/items").json()["data"]
+    assert [item["content"] for item in items] == ["\U0001f600"]
 
 
 # --- body size ------------------------------------------------------------------------------------
@@ -925,69 +949,22 @@ def test_unknown_route_is_kong_404(
 
 # --- fuzz: a client's mistake is never a 5xx ------------------------------------------------------
 
+# fmt: off
 SCALARS: list[Any] = [
-    None,
-    True,
-    False,
-    0,
-    -1,
-    1,
-    2**63,
-    -(10**30),
-    1.5,
-    -0.0,
-    1e308,
-    "",
-    "x",
-    "user",
-    "tool",
-    "assistant",
-    "completed",
-    "msg_a1",
-    "msg_b1",
-    "fco_a3",
-    "call_1",
-    "\u00e9\u0000\U0001f600",
-    "y" * 600,
-    [],
-    {},
+    None, True, False, 0, -1, 1, 2**63, -(10**30), 1.5, -0.0, 1e308, "", "x", "user", "tool",
+    "assistant", "completed", "msg_a1", "msg_b1", "fco_a3", "call_1", "\u00e9\u0000\U0001f600",
+    "\ud800", "y" * 600, [], {},
 ]
 ITEM_KEYS = [
-    "type",
-    "role",
-    "content",
-    "id",
-    "status",
-    "call_id",
-    "output",
-    "name",
-    "arguments",
-    "summary",
-    "action",
-    "text",
-    "phase",
-    "server_label",
-    "approve",
-    "approval_request_id",
-    "input",
-    "queries",
+    "type", "role", "content", "id", "status", "call_id", "output", "name", "arguments", "summary",
+    "action", "text", "phase", "server_label", "approve", "approval_request_id", "input", "queries",
 ]
 ITEM_TYPES = [
-    "message",
-    "message",
-    "function_call",
-    "function_call_output",
-    "item_reference",
-    "reasoning",
-    "computer_call",
-    "web_search_call",
-    "compaction",
-    "mcp_approval_response",
-    "custom_tool_call",
-    "bogus",
-    "",
-    5,
+    "message", "message", "function_call", "function_call_output", "item_reference", "reasoning",
+    "computer_call", "web_search_call", "compaction", "mcp_approval_response", "custom_tool_call",
+    "bogus", "", 5,
 ]
+# fmt: on
 CONTENT_TYPES = ["input_text", "output_text", "refusal", "input_image", "input_file", "bogus"]
 
 
@@ -1049,17 +1026,13 @@ def fuzz_items(rng: random.Random) -> Any:
 
 
 def fuzz_metadata(rng: random.Random) -> Any:
-    roll = rng.random()
-    if roll < 0.2:
+    if rng.random() < 0.2:
         return fuzz_value(rng)
-    pairs = rng.choice([0, 1, 3, 16, 17])
+    keys = ["k", "", "k" * 64, "k" * 65, "key"]
+    values: list[Any] = ["v", "", "v" * 513, 1, None]
     return {
-        rng.choice(["k", "", "k" * 64, "k" * 65, f"key{n}"]) + str(n): rng.choice(
-            ["v", "", "v" * 513, 1, None]
-        )
-        if rng.random() < 0.2
-        else "v"
-        for n in range(pairs)
+        rng.choice(keys) + str(n): rng.choice(values) if rng.random() < 0.2 else "v"
+        for n in range(rng.choice([0, 1, 3, 16, 17]))
     }
 
 
@@ -1118,15 +1091,12 @@ def _with_ids(value: Any, n: int) -> Any:
 
 def _paths(value: Any, here: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     yield here
-    children = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, child in children:
-        yield from _paths(child, (*here, key))
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*here, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, (*here, index))
 
 
 def mutate(rng: random.Random, body: Any) -> Any:
@@ -1142,7 +1112,7 @@ def mutate(rng: random.Random, body: Any) -> Any:
     elif roll < 0.3 and isinstance(parent, list):
         parent.append(parent[key])
     else:
-        parent[key] = rng.choice([INFINITY, "", None, fuzz_value(rng), fuzz_value(rng)])
+        parent[key] = rng.choice([INFINITY, "", "\ud800", None, fuzz_value(rng), fuzz_value(rng)])
     return body
 
 
@@ -1180,8 +1150,8 @@ def envelope_problem(response: requests.Response) -> str | None:
         return f"unexpected status {response.status_code}: {body}"
     error = body.get("error") if isinstance(body, dict) else None
     if (
-        set(body) != {"error"}
-        or not isinstance(error, dict)
+        not isinstance(error, dict)
+        or set(body) != {"error"}
         or set(error) != {"message", "type", "param", "code"}
         or error["type"] != "invalid_request_error"
         or not (isinstance(error["message"], str) and error["message"])
@@ -1209,7 +1179,11 @@ def test_fuzzed_bodies_never_get_a_5xx(api: Api, world: World) -> None:
             if rng.random() < 0.05:
                 body = fuzz_value(rng)
         data = json.dumps(body).replace(str(INFINITY), "1e999")
-        response = api.request(method, path.format(a=world.a), data=data, headers=JSON)
+        try:
+            response = api.request(method, path.format(a=world.a), data=data, headers=JSON)
+        except requests.ConnectionError as err:  # the mock dropped the connection
+            problems.append(f"#{n} {method} {name} {data[:300]}\n    -> {err}")
+            continue
         if (problem := envelope_problem(response)) is not None:
             problems.append(f"#{n} {method} {name} {data[:300]}\n    -> {problem}")
     # What the fuzz stored must still render: every conversation and item list, and a search.

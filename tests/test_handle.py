@@ -710,7 +710,7 @@ def test_in_process_sdk_works_sync_and_async_without_a_socket(monkeypatch: pytes
 
 
 def test_a_crash_in_the_mock_surfaces_in_the_test(mka1_mock: Mka1Mock, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A crash raises the error itself in-process, a 500 over the socket, and check() reports it with the traceback once."""
+    """A crash answers 500 in-process and over the socket alike, and check() reports it with the traceback once."""
     mka1_mock.add_conversation(id="conv_crash")
 
     def broken_get_conversation(*args: Any, **kwargs: Any) -> Any:
@@ -719,9 +719,10 @@ def test_a_crash_in_the_mock_surfaces_in_the_test(mka1_mock: Mka1Mock, monkeypat
     monkeypatch.setattr(mka1_mock.store, "get_conversation", broken_get_conversation)
 
     in_process = mka1_mock.sdk(in_process=True)
-    with pytest.raises(RuntimeError, match="deliberate crash in get_conversation"):
+    with pytest.raises(errors.SDKDefaultError) as in_process_error:
         in_process.llm.conversations.get(conversation_id="conv_crash")
-    with pytest.raises(MockServerError):
+    assert in_process_error.value.status_code == 500
+    with pytest.raises(MockServerError, match="deliberate crash in get_conversation"):
         mka1_mock.check()
     mka1_mock.check()  # cleared
 

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-import traceback
-from dataclasses import dataclass
-
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from .app_state import AppState
 from .clock import Clock
 from .config import MockConfig
 from .control import Controller
-from .errors import MockError, RouteNotFound, ServerError
+from .errors import MockError, RouteNotFound
+from .failures import ServerFailure, crash_response, error_response
 from .ids import IdFactory
 from .journal import Journal, JournalMiddleware
 from .routes import control, conversations, items
 from .store import Store
 
 __all__ = ["create_app", "ServerFailure"]
-
-log = logging.getLogger("mka1_mock")
-
-
-@dataclass(frozen=True)
-class ServerFailure:
-    """An unexpected exception inside the mock: the request that hit it and the traceback."""
-
-    method: str
-    path: str
-    error: BaseException
-    traceback: str
-
-
-def error_response(error: MockError) -> Response:
-    """The one place an error becomes an HTTP response."""
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers())
 
 
 async def _on_mock_error(request: Request, exc: Exception) -> Response:
@@ -54,20 +34,7 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def _on_crash(request: Request, exc: Exception) -> Response:
-    failure = ServerFailure(
-        method=request.method,
-        path=request.url.path,
-        error=exc,
-        traceback="".join(traceback.format_exception(exc)),
-    )
-    request.app.state.mock.failures.append(failure)
-    log.error("mka1-mock failed on %s %s:\n%s", failure.method, failure.path, failure.traceback)
-    return error_response(
-        ServerError(
-            f"mka1-mock hit an unexpected error ({type(exc).__name__}: {exc}). This is a bug in "
-            "the mock, not in your request; the traceback is in the mock's log."
-        )
-    )
+    return crash_response(request, exc)
 
 
 def create_app(

@@ -10,7 +10,7 @@ from .journal import Journal
 from .store import Store
 
 if TYPE_CHECKING:
-    from .app import ServerFailure
+    from .failures import ServerFailure
 
 __all__ = ["AppState"]
 

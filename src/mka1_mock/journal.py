@@ -7,12 +7,11 @@ they are JSON (text otherwise, cut at ``MAX_BODY_CHARS``).
 
 from __future__ import annotations
 
-import fnmatch
 import json
+import re
 import threading
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -39,6 +38,40 @@ def mask_headers(headers: dict[str, str]) -> dict[str, str]:
     return masked
 
 
+_SECRET_RAW = frozenset(name.encode() for name in SECRET_HEADERS)
+
+
+def _mask_raw(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Raw headers with secret values masked now, so no secret is kept in the journal."""
+    out = []
+    for name, value in headers:
+        if name.lower() in _SECRET_RAW:
+            key = name.decode("latin-1").lower()
+            value = mask_headers({key: value.decode("latin-1")})[key].encode("utf-8")
+        out.append((name, value))
+    return out
+
+
+def path_pattern(pattern: str) -> re.Pattern[str]:
+    """A path glob as a regex: ``*`` matches within one segment, ``**`` across segments."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
 def _decode(raw: bytes, content_type: str) -> Any:
     if not raw:
         return None
@@ -51,23 +84,74 @@ def _decode(raw: bytes, content_type: str) -> Any:
     return text[:MAX_BODY_CHARS]
 
 
-@dataclass(frozen=True)
 class RecordedRequest:
-    """One request the mock answered."""
+    """One request the mock answered. Recorded raw (cheap); decoded on first access.
 
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: Any
-    status: int
-    response: Any
-    seq: int = field(default=0, compare=False)
+    ``query`` maps each key to its values; ``headers`` are lower-cased with secrets masked;
+    ``body`` and ``response`` are parsed JSON (text when not JSON, ``None`` when empty).
+    """
+
+    __slots__ = ("method", "path", "status", "seq", "_raw", "_decoded")
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        status: int,
+        raw_query: bytes = b"",
+        raw_headers: Sequence[tuple[bytes, bytes]] = (),
+        raw_body: bytes = b"",
+        raw_response: bytes = b"",
+        response_type: str = "",
+        seq: int = 0,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.seq = seq
+        self._raw = (raw_query, raw_headers, raw_body, raw_response, response_type)
+        self._decoded: dict[str, Any] | None = None
+
+    def _decode(self) -> dict[str, Any]:
+        if self._decoded is None:
+            raw_query, raw_headers, raw_body, raw_response, response_type = self._raw
+            headers = {
+                k.decode("latin-1").lower(): v.decode("utf-8", errors="replace") for k, v in raw_headers
+            }
+            query: dict[str, list[str]] = {}
+            for key, value in parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True):
+                query.setdefault(key, []).append(value)
+            self._decoded = {
+                "query": query,
+                "headers": headers,
+                "body": _decode(raw_body, headers.get("content-type", "")),
+                "response": _decode(raw_response, response_type),
+            }
+        return self._decoded
 
     @property
-    def json(self) -> Any:
-        """The request body (parsed JSON, or None)."""
-        return self.body
+    def query(self) -> dict[str, list[str]]:
+        return self._decode()["query"]  # type: ignore[no-any-return]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self._decode()["headers"]  # type: ignore[no-any-return]
+
+    @property
+    def body(self) -> Any:
+        """The request body: parsed JSON, text, or None."""
+        return self._decode()["body"]
+
+    json = body
+
+    @property
+    def response(self) -> Any:
+        """The response body: parsed JSON, text (e.g. an event stream), or None."""
+        return self._decode()["response"]
+
+    def __repr__(self) -> str:
+        return f"<RecordedRequest #{self.seq} {self.method} {self.path} -> {self.status}>"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,9 +181,8 @@ class Journal:
     def record(self, entry: RecordedRequest) -> None:
         with self._lock:
             self._seq += 1
-            self._entries.append(
-                RecordedRequest(**{**entry.__dict__, "seq": self._seq})  # type: ignore[arg-type]
-            )
+            entry.seq = self._seq
+            self._entries.append(entry)
 
     def clear(self) -> None:
         with self._lock:
@@ -115,12 +198,17 @@ class Journal:
     def filter(
         self, method: str | None = None, path: str | None = None, *, status: int | None = None
     ) -> list[RecordedRequest]:
-        """Entries matching ``method`` and ``path`` (a glob: ``*/items*``) and ``status``."""
+        """Entries matching ``method``, ``path`` and ``status``.
+
+        ``path`` is a glob: ``*`` matches within one segment (``/conversations/*`` is one
+        conversation, not its items), ``**`` across segments (``/api/**``).
+        """
+        regex = path_pattern(path) if path is not None else None
         return [
             entry
             for entry in self
             if (method is None or entry.method == method.upper())
-            and (path is None or fnmatch.fnmatchcase(entry.path, path))
+            and (regex is None or regex.fullmatch(entry.path))
             and (status is None or entry.status == status)
         ]
 
@@ -166,20 +254,16 @@ class JournalMiddleware:
             if recorded:
                 return
             recorded = True
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            query: dict[str, list[str]] = {}
-            raw_query = scope["query_string"].decode("latin-1")
-            for key, value in parse_qsl(raw_query, keep_blank_values=True):
-                query.setdefault(key, []).append(value)
             self.journal.record(
                 RecordedRequest(
                     method=scope["method"],
                     path=scope["path"],
-                    query=query,
-                    headers=mask_headers(headers),
-                    body=_decode(bytes(request_body), headers.get("content-type", "")),
                     status=status or 500,
-                    response=_decode(bytes(response_body), response_type),
+                    raw_query=scope["query_string"],
+                    raw_headers=_mask_raw(scope["headers"]),
+                    raw_body=bytes(request_body),
+                    raw_response=bytes(response_body),
+                    response_type=response_type,
                 )
             )
 

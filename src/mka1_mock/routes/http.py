@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse, Response
 
 from ..auth import Owner, authenticate
 from ..config import MockConfig
-from ..errors import InvalidRequest, PayloadTooLarge
+from ..errors import InvalidRequest, MockError, PayloadTooLarge
+from ..failures import crash_response
 from ..schemas.resources import Resource
 from ..store import Store
 
@@ -40,7 +41,12 @@ def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 
     async def endpoint(request: Request) -> Response:
         owner = authenticate(request.headers, config_of(request))
-        return render(await handler(request, owner))
+        try:
+            return render(await handler(request, owner))
+        except MockError:
+            raise
+        except Exception as exc:  # a bug in the mock: answer 500 here, keep the connection open
+            return crash_response(request, exc)
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
@@ -82,7 +88,10 @@ async def read_json(request: Request) -> Any:
             code="unsupported_content_type",
         )
     try:
-        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        parsed = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        # Lone surrogates ("\ud800") parse but cannot be stored or sent back as UTF-8.
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        return parsed
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't "

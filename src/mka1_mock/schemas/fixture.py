@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "FORMAT",
@@ -60,6 +60,15 @@ class FixtureConversation(_Strict):
         description="Items as the API returns them: any of the 24 item types, with optional "
         "'id', 'response_id' and 'metadata' (the response's metadata).",
     )
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> FixtureConversation:
+        if self.created_at is not None:
+            for name in ("updated_at", "deleted_at"):
+                value = getattr(self, name)
+                if value is not None and value < self.created_at:
+                    raise ValueError(f"{name} ({value}) is earlier than created_at ({self.created_at})")
+        return self
 
 
 class FixtureFile(_Strict):

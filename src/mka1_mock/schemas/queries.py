@@ -71,7 +71,7 @@ def parse_metadata_filter(items: list[tuple[str, str]]) -> dict[str, str]:
         if key == "metadata":
             try:
                 parsed = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InvalidRequest(
                     "Invalid 'metadata' filter: it is not valid JSON. Send a JSON object such as "
                     '{"session_id":"abc"}, or metadata[session_id]=abc.',

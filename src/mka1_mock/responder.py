@@ -1,0 +1,231 @@
+"""The fake model: decides what a response outputs, from scripts or a documented default.
+
+Order of decision, for each ``POST /responses``:
+
+1. the first **rule** whose matchers all fit the context (``text`` regex on the last user message,
+   ``model``, ``tool`` name present in ``tools``, ``conversation`` id); a rule with ``times`` is used
+   up after that many matches;
+2. else the next **queued** reply (first in, first out);
+3. else the **default**, deterministic:
+
+   * ``tool_choice`` ``"required"`` or naming a function (and a function tool is given): a call of
+     that function (or the first one), arguments generated from its ``parameters`` schema;
+   * ``text.format`` ``json_schema``: a JSON document valid against the schema;
+     ``json_object``: ``{"echo": <last user text>}``;
+   * the context ends with a function call output: ``"<name> returned: <output>"``;
+   * otherwise ``"You said: <last user text>"`` (``"Hello from mka1-mock."`` with no user text).
+
+Usage: every text counts ``ceil(len(text) / 4)`` tokens. Input tokens = the instructions plus
+every text of the context items; output tokens = every text of the output items (function call
+arguments included); reasoning tokens = the texts of reasoning items; cached tokens are 0. When
+``max_output_tokens`` is set and exceeded, message texts are cut to ``4 * max_output_tokens``
+characters and the response is ``incomplete`` with reason ``max_output_tokens``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .json_example import UnsupportedSchema, example_for
+from .replies import Reply
+from .schemas.items import item_text
+from .schemas.responses import TextFormat
+
+__all__ = ["ModelContext", "Responder", "Rule", "usage_for", "count_tokens"]
+
+
+@dataclass(frozen=True)
+class ModelContext:
+    """What the fake model sees for one response."""
+
+    model: str
+    items: Sequence[dict[str, Any]]
+    instructions: str | None = None
+    tools: Sequence[dict[str, Any]] = ()
+    tool_choice: Any = None
+    text_format: TextFormat = field(default_factory=lambda: TextFormat(type="text"))
+    conversation_id: str | None = None
+    max_output_tokens: int | None = None
+
+    @property
+    def last_user_text(self) -> str | None:
+        for item in reversed(self.items):
+            if item.get("type") == "message" and item.get("role") == "user":
+                return " ".join(item_text(item))
+        return None
+
+    def tool_names(self) -> set[str]:
+        return {t["name"] for t in self.tools if isinstance(t.get("name"), str)}
+
+
+@dataclass
+class Rule:
+    """Answer ``reply`` when every given matcher fits; ``times=None`` means without limit."""
+
+    reply: Reply
+    text: re.Pattern[str] | None = None
+    model: str | None = None
+    tool: str | None = None
+    conversation: str | None = None
+    times: int | None = None
+    used: int = 0
+
+    def matches(self, context: ModelContext) -> bool:
+        if self.times is not None and self.used >= self.times:
+            return False
+        if self.model is not None and context.model != self.model:
+            return False
+        if self.conversation is not None and context.conversation_id != self.conversation:
+            return False
+        if self.tool is not None and self.tool not in context.tool_names():
+            return False
+        if self.text is not None and not self.text.search(context.last_user_text or ""):
+            return False
+        return True
+
+    def describe(self) -> str:
+        matchers = {
+            k: getattr(self, k) for k in ("model", "tool", "conversation") if getattr(self, k)
+        }
+        if self.text is not None:
+            matchers["text"] = self.text.pattern
+        limit = f", used {self.used}/{self.times}" if self.times is not None else f", used {self.used}"
+        return f"rule {matchers} -> {self.reply.describe()}{limit}"
+
+
+class Responder:
+    """Scripts (queue and rules) and the default behaviour. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: deque[Reply] = deque()
+        self._rules: list[Rule] = []
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self._rules.clear()
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self._lock:
+            self._queue.extend(replies)
+
+    def add_rule(self, rule: Rule) -> Rule:
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def unconsumed(self) -> list[str]:
+        """Queued replies never used, and rules never matched (or matched fewer than ``times``)."""
+        with self._lock:
+            left = [f"queued reply: {reply.describe()}" for reply in self._queue]
+            left += [
+                rule.describe()
+                for rule in self._rules
+                if rule.used == 0 or (rule.times is not None and rule.used < rule.times)
+            ]
+            return left
+
+    def pending(self) -> dict[str, list[str]]:
+        with self._lock:
+            return {
+                "queue": [reply.describe() for reply in self._queue],
+                "rules": [rule.describe() for rule in self._rules],
+            }
+
+    def decide(self, context: ModelContext) -> Reply:
+        with self._lock:
+            for rule in self._rules:
+                if rule.matches(context):
+                    rule.used += 1
+                    return rule.reply
+            if self._queue:
+                return self._queue.popleft()
+        return default_reply(context)
+
+
+def default_reply(context: ModelContext) -> Reply:
+    """The documented deterministic answer when nothing is scripted."""
+    functions = [t for t in context.tools if t.get("type") == "function"]
+    choice = context.tool_choice
+    if functions and (choice == "required" or (isinstance(choice, dict) and choice.get("type") == "function")):
+        wanted = choice.get("name") if isinstance(choice, dict) else None
+        tool = next((t for t in functions if t.get("name") == wanted), functions[0])
+        try:
+            arguments = example_for(tool.get("parameters") or {"type": "object"})
+        except UnsupportedSchema:
+            arguments = {}
+        return Reply.function_call(tool["name"], arguments if isinstance(arguments, dict) else {})
+    fmt = context.text_format
+    if fmt.type == "json_schema" and fmt.schema_ is not None:
+        return Reply.json(example_for(fmt.schema_))
+    if fmt.type == "json_object":
+        return Reply.json({"echo": context.last_user_text or ""})
+    if context.items and context.items[-1].get("type") == "function_call_output":
+        output = context.items[-1]
+        name = next(
+            (
+                i.get("name")
+                for i in reversed(context.items)
+                if i.get("type") == "function_call" and i.get("call_id") == output.get("call_id")
+            ),
+            "the tool",
+        )
+        return Reply.text(f"{name} returned: {output.get('output')}")
+    text = context.last_user_text
+    return Reply.text(f"You said: {text}" if text else "Hello from mka1-mock.")
+
+
+def count_tokens(text: str) -> int:
+    return math.ceil(len(text) / 4)
+
+
+def usage_for(context: ModelContext, output: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Token usage by the documented rule (``ceil(chars / 4)`` per text)."""
+    input_tokens = count_tokens(context.instructions or "") + sum(
+        count_tokens(t) for item in context.items for t in item_text(item)
+    )
+    output_tokens = sum(count_tokens(t) for item in output for t in item_text(item))
+    reasoning = sum(
+        count_tokens(t) for item in output if item.get("type") == "reasoning" for t in item_text(item)
+    )
+    return {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": reasoning},
+        "total_tokens": input_tokens + output_tokens,
+    }
+
+
+def apply_token_limit(reply: Reply, limit: int | None) -> Reply:
+    """Cut message texts to ``4 * limit`` characters when the output would exceed ``limit``."""
+    if limit is None or reply.status != "completed":
+        return reply
+    total = sum(count_tokens(t) for item in reply.output for t in item_text(item))
+    if total <= limit:
+        return reply
+    budget = 4 * limit
+    output = []
+    for item in reply.output:
+        if item.get("type") == "message" and isinstance(item.get("content"), list):
+            parts = []
+            for part in item["content"]:
+                if part.get("type") == "output_text":
+                    part = {**part, "text": part["text"][:budget]}
+                    budget -= len(part["text"])
+                parts.append(part)
+            item = {**item, "content": parts, "status": "incomplete"}
+        output.append(item)
+    return replace(
+        reply,
+        output=tuple(output),
+        status="incomplete",
+        incomplete_details={"reason": "max_output_tokens"},
+    )
