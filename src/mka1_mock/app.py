@@ -16,7 +16,7 @@ from .errors import MockError, RouteNotFound
 from .failures import ServerFailure, crash_response, error_response
 from .ids import IdFactory
 from .journal import Journal, JournalMiddleware
-from .routes import control, conversations, items
+from .routes import control, conversations, items, responses
 from .store import Store
 
 __all__ = ["create_app", "ServerFailure"]
@@ -50,7 +50,7 @@ def create_app(
     config = config if config is not None else MockConfig()
     state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
-        routes=[*conversations.routes, *items.routes, *control.routes],
+        routes=[*conversations.routes, *items.routes, *responses.routes, *control.routes],
         middleware=[Middleware(JournalMiddleware, journal=state.journal)],
         exception_handlers={
             MockError: _on_mock_error,

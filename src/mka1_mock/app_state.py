@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .config import MockConfig
 from .journal import Journal
+from .responder import Responder
 from .store import Store
 
 if TYPE_CHECKING:
@@ -20,4 +21,5 @@ class AppState:
     store: Store
     config: MockConfig
     journal: Journal
+    responder: Responder = field(default_factory=Responder)
     failures: list[ServerFailure] = field(default_factory=list)

@@ -7,6 +7,7 @@ the HTTP routes under ``/__mock__/`` (for a standalone server). Both call these 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from .schemas.fixture import FixtureConversation, FixtureFile, FixtureOwner, Moc
 from .schemas.items import validate_items
 from .schemas.metadata import check_metadata
 from .schemas.resources import Conversation
+from .schemas.response_object import ResponseObject
+from .replies import Reply
+from .responder import Rule
+from .response_store import BackgroundPolicy
 from .store import ConversationSeed
 
 __all__ = ["Controller", "MockServerError", "read_fixture_file"]
@@ -58,6 +63,7 @@ class Controller:
         self.state.store.ids.seed(None)
         self.state.journal.clear()
         self.state.failures.clear()
+        self.state.responder.reset()
 
     def check(self) -> None:
         """Raise ``MockServerError`` (with the mock's traceback) if any request crashed the mock."""
@@ -126,6 +132,50 @@ class Controller:
             items=[dict(item) for item in items],
         )
         return self.state.store.load([self._seed(conversation, "conversation", "seed")])[0]
+
+    # -- the fake model ------------------------------------------------------------------------
+
+    def queue_replies(self, *replies: Reply) -> None:
+        self.state.responder.enqueue(*replies)
+
+    def add_rule(
+        self,
+        reply: Reply,
+        *,
+        text: str | None = None,
+        model: str | None = None,
+        tool: str | None = None,
+        conversation: str | None = None,
+        times: int | None = None,
+    ) -> Rule:
+        """Answer ``reply`` whenever every given matcher fits (``text`` is a regex searched in the
+        last user message); at most ``times`` times when given."""
+        try:
+            pattern = re.compile(text) if text is not None else None
+        except re.error as err:
+            raise InvalidRequest(f"Invalid 'text' pattern: {err}", param="match.text") from None
+        if times is not None and times < 1:
+            raise InvalidRequest("'times' must be at least 1.", param="times")
+        rule = Rule(reply=reply, text=pattern, model=model, tool=tool, conversation=conversation, times=times)
+        return self.state.responder.add_rule(rule)
+
+    def unconsumed_scripts(self) -> list[str]:
+        return self.state.responder.unconsumed()
+
+    def clear_scripts(self) -> None:
+        self.state.responder.reset()
+
+    def set_background(self, mode: str = "retrievals", retrievals: int = 2) -> None:
+        """How background responses progress: completed on the Nth retrieval, or ``manual``."""
+        if mode not in ("retrievals", "manual") or retrievals < 1:
+            raise InvalidRequest(
+                "Background mode must be 'retrievals' (with retrievals >= 1) or 'manual'.",
+                param="mode",
+            )
+        self.state.store.responses.background = BackgroundPolicy(mode=mode, retrievals=retrievals)  # type: ignore[arg-type]
+
+    def advance_response(self, response_id: str, *, to_end: bool = False) -> ResponseObject:
+        return self.state.store.responses.advance(response_id, to_end=to_end)
 
     # -- inspection ----------------------------------------------------------------------------
 

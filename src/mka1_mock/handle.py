@@ -15,10 +15,22 @@ from starlette.applications import Starlette
 
 from .control import Controller
 from .journal import Journal
+from .replies import ReplyLike, as_reply
+from .responder import Rule
+from .schemas.response_object import ResponseObject
 from .schemas.fixture import ConversationState, MockState, StoredItem
 from .schemas.items import validate_items
 from .schemas.resources import Conversation
 from .store import Store
+
+class _RuleBuilder:
+    def __init__(self, control: Controller, matchers: dict[str, Any]) -> None:
+        self._control = control
+        self._matchers = matchers
+
+    def reply(self, reply: ReplyLike) -> Rule:
+        return self._control.add_rule(as_reply(reply), **self._matchers)
+
 
 if TYPE_CHECKING:  # the clients are optional: meetkai-mka1 and httpx come with the test extra
     import httpx
@@ -153,6 +165,47 @@ class Mka1Mock:
     def replace_state(self, document: Mapping[str, Any]) -> list[Conversation]:
         """Make a fixture document (e.g. from ``export()``) the whole state."""
         return self.control.replace_state(dict(document))
+
+    # -- the fake model ------------------------------------------------------------------------
+
+    def queue_reply(self, *replies: ReplyLike) -> None:
+        """Queue what the next responses answer, in order (a string means ``Reply.text``)."""
+        self.control.queue_replies(*(as_reply(r) for r in replies))
+
+    def when(
+        self,
+        *,
+        text: str | None = None,
+        model: str | None = None,
+        tool: str | None = None,
+        conversation: str | None = None,
+        times: int | None = None,
+    ) -> _RuleBuilder:
+        """A rule: ``when(text=r"weather").reply(Reply.function_call("get_weather", {...}))``.
+
+        ``text`` is a regex searched in the last user message; ``tool`` a tool name that must be
+        offered; ``times`` limits how often the rule answers (default: always)."""
+        return _RuleBuilder(self.control, dict(text=text, model=model, tool=tool, conversation=conversation, times=times))
+
+    def unconsumed_scripts(self) -> list[str]:
+        """Queued replies never used and rules never (fully) matched: the plugin fails on these."""
+        return self.control.unconsumed_scripts()
+
+    def clear_scripts(self) -> None:
+        self.control.clear_scripts()
+
+    def background_responses(self, mode: str = "retrievals", *, retrievals: int = 2) -> None:
+        """Background responses complete on their Nth retrieval (``retrievals``), or only when the
+        test calls ``advance_response``/``complete_response`` (``mode="manual"``)."""
+        self.control.set_background(mode, retrievals)
+
+    def advance_response(self, response_id: str) -> ResponseObject:
+        """Move a background response one step: queued -> in_progress -> finished."""
+        return self.control.advance_response(response_id)
+
+    def complete_response(self, response_id: str) -> ResponseObject:
+        """Finish a background response now (its output is appended to its conversation)."""
+        return self.control.advance_response(response_id, to_end=True)
 
     # -- inspection ----------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ Fixtures (override the small config ones by name in your ``conftest.py``):
 =========================  ========  =================================================================
 
 Marker: ``@pytest.mark.mka1_fixture("support_thread.json", ...)`` loads fixture files before the test.
-A request that crashes the mock fails the test that made it, with the mock's traceback.
+A request that crashes the mock fails the test that made it, with the mock's traceback; so does a
+test that leaves scripted replies of the fake model unconsumed (ini ``mka1_mock_fail_on_unused_scripts``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 FIXTURE_DIR_INI = "mka1_mock_fixture_dir"
+UNUSED_SCRIPTS_INI = "mka1_mock_fail_on_unused_scripts"
 MARKER = "mka1_fixture"
 
 
@@ -58,6 +60,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="directory of mka1-mock fixture files, relative to the rootdir "
         "(default: the nearest 'fixtures/' directory beside or above the test file)",
         default=None,
+    )
+    parser.addini(
+        UNUSED_SCRIPTS_INI,
+        type="bool",
+        help="fail a test that leaves queued replies or unmatched rules of the fake model (default: true)",
+        default=True,
     )
 
 
@@ -70,12 +78,18 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     """After the test body runs, fail it if the mock crashed while serving its requests."""
-    try:
-        return (yield)
-    finally:
-        handle = getattr(item, "funcargs", {}).get("mka1_mock")
-        if isinstance(handle, Mka1Mock):
-            handle.check()
+    result = yield
+    handle = getattr(item, "funcargs", {}).get("mka1_mock")
+    if isinstance(handle, Mka1Mock):
+        handle.check()
+        left = handle.unconsumed_scripts()
+        if left and item.config.getini(UNUSED_SCRIPTS_INI):
+            handle.clear_scripts()
+            raise AssertionError(
+                "mka1-mock scripts were left unconsumed at the end of the test (set the ini option "
+                f"{UNUSED_SCRIPTS_INI} = false to allow this):\n  " + "\n  ".join(left)
+            )
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,11 @@ class Reply:
         cls, name: str, arguments: Mapping[str, Any] | str | None = None, *, call_id: str | None = None
     ) -> Reply:
         """A call of function tool ``name``; ``arguments`` as a dict or a JSON string."""
-        args = arguments if isinstance(arguments, str) else jsonlib.dumps(dict(arguments or {}))
+        args = (
+            arguments
+            if isinstance(arguments, str)
+            else jsonlib.dumps(dict(arguments or {}), separators=(",", ":"))
+        )
         item: dict[str, Any] = {
             "type": "function_call",
             "call_id": call_id or "",

@@ -16,6 +16,7 @@ from .clock import Clock
 from .errors import ConversationNotFound, InvalidRequest, ItemNotFound
 from .ids import IdFactory
 from .index import OrderedIndex
+from .response_store import ResponseStore
 from .schemas.fixture import ConversationState, MockState, OwnerState, StoredItem
 from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES, item_text
 from .schemas.queries import PageQuery
@@ -90,12 +91,14 @@ class Store:
         self.clock = clock if clock is not None else Clock()
         self.ids = ids if ids is not None else IdFactory()
         self._lock = threading.RLock()
+        self.responses = ResponseStore(self)
         self._init_state()
 
     def _init_state(self) -> None:
         self._conversations: dict[str, _ConversationRecord] = {}
         self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
         self._seq = 0
+        self.responses._init_state()
 
     def reset(self) -> None:
         """Forget everything, as a new store would (the clock and id factory are left as they are)."""

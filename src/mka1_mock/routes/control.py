@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..control import Controller
+from ..replies import Reply
 from ..schemas.base import RequestModel, parse
 from .http import read_json
 
@@ -29,6 +30,32 @@ class ClockBody(RequestModel):
 class IdsBody(RequestModel):
     seed: int | None = None
     sequential: bool = False
+
+
+class RepliesBody(RequestModel):
+    replies: list[Any]
+
+
+class RuleMatch(RequestModel):
+    text: str | None = None
+    model: str | None = None
+    tool: str | None = None
+    conversation: str | None = None
+
+
+class RuleBody(RequestModel):
+    match: RuleMatch = RuleMatch()
+    reply: Any
+    times: int | None = None
+
+
+class BackgroundBody(RequestModel):
+    mode: str = "retrievals"
+    retrievals: int = 2
+
+
+class AdvanceBody(RequestModel):
+    to_end: bool = False
 
 
 def _control(request: Request) -> Controller:
@@ -94,6 +121,49 @@ async def ids(request: Request) -> Response:
     return JSONResponse({"seed": body.seed, "sequential": body.sequential})
 
 
+async def queue_replies(request: Request) -> Response:
+    body = parse(RepliesBody, await read_json(request))
+    replies = [Reply.from_spec(spec, f"replies[{n}]") for n, spec in enumerate(body.replies)]
+    _control(request).queue_replies(*replies)
+    return JSONResponse(request.app.state.mock.responder.pending())
+
+
+async def add_rule(request: Request) -> Response:
+    body = parse(RuleBody, await read_json(request))
+    match = body.match
+    _control(request).add_rule(
+        Reply.from_spec(body.reply),
+        text=match.text,
+        model=match.model,
+        tool=match.tool,
+        conversation=match.conversation,
+        times=body.times,
+    )
+    return JSONResponse(request.app.state.mock.responder.pending())
+
+
+async def get_responder(request: Request) -> Response:
+    responder = request.app.state.mock.responder
+    return JSONResponse({**responder.pending(), "unconsumed": responder.unconsumed()})
+
+
+async def clear_responder(request: Request) -> Response:
+    _control(request).clear_scripts()
+    return JSONResponse(request.app.state.mock.responder.pending())
+
+
+async def background(request: Request) -> Response:
+    body = parse(BackgroundBody, await read_json(request))
+    _control(request).set_background(body.mode, body.retrievals)
+    return JSONResponse({"mode": body.mode, "retrievals": body.retrievals})
+
+
+async def advance_response(request: Request) -> Response:
+    body = parse(AdvanceBody, await read_json(request))
+    response = _control(request).advance_response(request.path_params["response_id"], to_end=body.to_end)
+    return JSONResponse(response.to_wire())
+
+
 routes = [
     Route(PREFIX + "/reset", reset, methods=["POST"]),
     Route(PREFIX + "/state", get_state, methods=["GET"]),
@@ -103,4 +173,10 @@ routes = [
     Route(PREFIX + "/requests", clear_requests, methods=["DELETE"]),
     Route(PREFIX + "/clock", clock, methods=["POST"]),
     Route(PREFIX + "/ids", ids, methods=["POST"]),
+    Route(PREFIX + "/responder", get_responder, methods=["GET"]),
+    Route(PREFIX + "/responder", clear_responder, methods=["DELETE"]),
+    Route(PREFIX + "/responder/replies", queue_replies, methods=["POST"]),
+    Route(PREFIX + "/responder/rules", add_rule, methods=["POST"]),
+    Route(PREFIX + "/background", background, methods=["POST"]),
+    Route(PREFIX + "/responses/{response_id}/advance", advance_response, methods=["POST"]),
 ]

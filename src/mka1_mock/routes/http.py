@@ -19,7 +19,7 @@ from ..store import Store
 
 __all__ = ["api_endpoint", "read_json", "store_of", "config_of"]
 
-Handler = Callable[[Request, Owner], Awaitable[Resource | dict[str, Any]]]
+Handler = Callable[[Request, Owner], Awaitable[Any]]
 
 
 def store_of(request: Request) -> Store:
@@ -30,8 +30,11 @@ def config_of(request: Request) -> MockConfig:
     return request.app.state.mock.config  # type: ignore[no-any-return]
 
 
-def render(result: Resource | dict[str, Any]) -> Response:
-    """The one place a successful result becomes a response: 200, ``application/json``."""
+def render(result: Resource | dict[str, Any] | Response) -> Response:
+    """The one place a successful result becomes a response: 200, ``application/json``
+    (a ready ``Response``, such as an event stream, passes through)."""
+    if isinstance(result, Response):
+        return result
     body = result.to_wire() if isinstance(result, Resource) else result
     return JSONResponse(body)
 
