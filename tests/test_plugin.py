@@ -252,3 +252,17 @@ def test_plugin_runs_under_xdist_with_one_server_per_worker(pytester: pytest.Pyt
     )
     result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=6)
+
+
+def test_readme_suite_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    """The README's "Use it in your test suite" example passes, pasted as is."""
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("<!-- readme-example: suite -->")
+    block = readme[readme.index("```python\n", start) + len("```python\n") : readme.index("```\n", start + 40)]
+    (pytester.path / "fixtures").mkdir()
+    (pytester.path / "fixtures" / "support_thread.json").write_text(
+        (REPO / "fixtures" / "support_thread.json").read_text()
+    )
+    pytester.makepyfile(test_support_bot=block)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)

@@ -18,13 +18,18 @@ from .errors import ApiError, MockError
 from .handle import Mka1Mock
 from .ids import IdFactory
 from .journal import Journal, RecordedRequest
+from .replies import Reply
+from .responder import Rule
 from .schemas.fixture import ConversationState, MockState, StoredItem
+from .schemas.resources import Conversation
+from .schemas.response_object import ResponseObject
 from .server import MockServer
 from .store import Store
 
 __all__ = [
     "ApiError",
     "Clock",
+    "Conversation",
     "ConversationState",
     "IdFactory",
     "Journal",
@@ -35,6 +40,9 @@ __all__ = [
     "MockServerError",
     "MockState",
     "RecordedRequest",
+    "Reply",
+    "ResponseObject",
+    "Rule",
     "StoredItem",
     "Owner",
     "Store",

@@ -106,8 +106,12 @@ def _bound(s: Mapping[str, Any], plain: str, strict: str, pick: Any) -> tuple[Fr
     return best, any(excl for value, excl in cands if value == best)
 
 
+def _bounds(s: Mapping[str, Any]) -> tuple[tuple[Fraction | None, bool], tuple[Fraction | None, bool]]:
+    return _bound(s, "minimum", "exclusiveMinimum", max), _bound(s, "maximum", "exclusiveMaximum", min)
+
+
 def _num_ok(x: Fraction, s: Mapping[str, Any]) -> bool:
-    (lo, lo_x), (hi, hi_x) = _bound(s, "minimum", "exclusiveMinimum", max), _bound(s, "maximum", "exclusiveMaximum", min)
+    (lo, lo_x), (hi, hi_x) = _bounds(s)
     if (lo is not None and (x < lo or (lo_x and x == lo))) or (hi is not None and (x > hi or (hi_x and x == hi))):
         return False
     return not (_num(m := s.get("multipleOf")) and m > 0 and (x / _frac(m)).denominator != 1)
@@ -115,20 +119,21 @@ def _num_ok(x: Fraction, s: Mapping[str, Any]) -> bool:
 
 def _number(s: Mapping[str, Any], ptr: str, integer: bool, n: int) -> int | float:
     """The valid value closest to 0 (preferring >= 0), moved ``n`` steps away from it for variety."""
-    (lo, lo_x), (hi, hi_x) = _bound(s, "minimum", "exclusiveMinimum", max), _bound(s, "maximum", "exclusiveMaximum", min)
+    (lo, lo_x), (hi, hi_x) = _bounds(s)
     if (m := s.get("multipleOf")) is not None and not (_num(m) and m > 0):
         raise UnsupportedSchema(ptr, "multipleOf", "must be a positive number")
     step = _frac(m) if m is not None else Fraction(1)
     step = Fraction(step.numerator) if integer else step  # the smallest integer multiple of p/q is p
     up = Fraction(0) if lo is None or lo < 0 or (lo == 0 and not lo_x) else math.ceil(lo / step) * step
-    cands = [(up + step if lo_x and up == lo else up) + n * step]
-    if hi is not None:
-        down = math.floor(hi / step) * step
-        cands.append((down - step if hi_x and down == hi else down) - n * step)
+    up = up + step if lo_x and up == lo else up
+    down = None if hi is None else math.floor(hi / step) * step
+    down = down - step if hi_x and down == hi else down
+    # a few steps further too: float-minded validators reject e.g. 0.3 as a multiple of 0.1 (0.3 / 0.1 != 3)
+    cands = [up + (n + j) * step for j in range(4)] + ([] if down is None else [down - (n + j) * step for j in range(4)])
     if lo is not None and hi is not None and m is None and not integer:
         cands.append(lo + (hi - lo) / (n + 2))
     for x in cands:
-        if _num_ok(x, s):
+        if _num_ok(x, s) and (m is None or (float(x) / m).is_integer()):
             return int(x) if x.denominator == 1 else float(x)
     if n:
         return _number(s, ptr, integer, 0)  # no further distinct value: the array builder sees the duplicate
@@ -156,8 +161,8 @@ def _string(s: Mapping[str, Any], ptr: str, name: str | None, n: int) -> str:
     if pattern is None:
         return _fit(name or "string", n, lo, hi)
     found: list[str] = []
-    for seed in (name or "string", _synth(pattern), *_PATTERN_SEEDS):
-        for pad in ((seed or "x")[-1], "x", "0") if seed is not None else ():
+    for seed in [x for x in (name or "string", _synth(pattern), *_PATTERN_SEEDS) if x is not None]:
+        for pad in ((seed or "x")[-1], "x", "0"):  # pad short candidates by repeating their last character
             if (value := _fit(seed, 0, lo, hi, pad)) not in found and _matches(pattern, value, ptr):
                 found.append(value)
     if not found:
@@ -170,10 +175,13 @@ def _synth(pattern: str) -> str | None:
     def emit(seq: Any) -> None:
         for op, av in seq:
             kind = str(op)
-            if kind in ("LITERAL", "ANY", "IN"):  # a negated class raises StopIteration / KeyError: no candidate
-                op, av = (op, av) if kind != "IN" else next(m for m in av if str(m[0]) != "NEGATE" and av[0] == m)
-                out.append({"LITERAL": chr, "ANY": lambda a: "a", "RANGE": lambda a: chr(a[0]),
-                            "CATEGORY": lambda a: _CLASS_CHARS[str(a)]}[str(op)](av))
+            if kind == "IN":  # a class: its first member (negated classes are left to the fixed seeds)
+                if str(av[0][0]) == "NEGATE":
+                    raise ValueError("negated class")
+                (op, av), kind = av[0], str(av[0][0])
+            if kind in ("LITERAL", "NOT_LITERAL", "ANY", "RANGE", "CATEGORY"):
+                out.append(chr(av) if kind == "LITERAL" else chr(av[0]) if kind == "RANGE"
+                           else _CLASS_CHARS[str(av)] if kind == "CATEGORY" else "b" if av == ord("a") else "a")
             elif kind in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 for _ in range(av[0]):
                     emit(av[2])
@@ -242,21 +250,24 @@ class _Builder:
                 raise UnsupportedSchema(ptr, "$ref", f"{ref!r} does not resolve")
         return node
 
-    def flatten(self, s: Any, ptr: str, stack: tuple[str, ...]) -> tuple[Mapping[str, Any], str, tuple[str, ...], bool]:
+    def flatten(self, s: Any, ptr: str, stack: tuple[str, ...]) -> tuple[Mapping[str, Any], str, tuple[str, ...],
+                                                                          bool]:
         """``s`` with ``$ref``/``allOf`` merged in, its pointer, the ``$ref`` path, and whether a ``$ref`` recurred."""
         if s is True or s is False or not isinstance(s, Mapping):
             if s is True:
                 return {}, ptr, stack, False
-            raise UnsupportedSchema(ptr, "false" if s is False else "type", "the schema accepts nothing")
+            raise UnsupportedSchema(ptr, "false", "the schema accepts nothing") if s is False else UnsupportedSchema(
+                ptr, "type", f"a schema must be an object or a boolean, not {type(s).__name__}")
         if "$ref" in s:
             ref, target = s["$ref"], self.resolve(s["$ref"], ptr)
             if stack.count(ref) >= 2:
                 raise UnsupportedSchema(ref, "$ref", "the recursive reference has no finite instance")
             t, tptr, stack, again = self.flatten(target, ref, (*stack, ref))
+            again = again or stack.count(ref) > 1  # this $ref was already on the path: recursion
             if not (rest := {k: v for k, v in s.items() if k != "$ref" and k not in _SKIP}):
-                return t, tptr, stack, again or ref in stack[:-1]
+                return t, tptr, stack, again
             r, _, stack, more = self.flatten(rest, ptr, stack)
-            return _merge(t, r, ptr), tptr, stack, again or more or ref in stack[:-1]
+            return _merge(t, r, ptr), tptr, stack, again or more
         if "allOf" in s:
             merged, revisit = {k: v for k, v in s.items() if k != "allOf"}, False
             for i, sub in enumerate(s["allOf"]):
@@ -272,8 +283,9 @@ class _Builder:
             if not self.fits(s["const"], s):
                 raise UnsupportedSchema(ptr, "const", "the constant violates the rest of its schema")
             return copy.deepcopy(s["const"])
-        examples = s.get("examples") if isinstance(s.get("examples"), list) else []
-        for value in ([s["default"]] if "default" in s else []) + examples[:1] if n == 0 else ():
+        examples = s.get("examples")
+        given = ([s["default"]] if "default" in s else []) + (examples[:1] if isinstance(examples, list) else [])
+        for value in given if n == 0 else ():  # variants (n > 0) must differ, so they skip default/examples
             if self.fits(value, s):
                 return copy.deepcopy(value)
         if "not" in s:
@@ -295,19 +307,27 @@ class _Builder:
             return None
         order = [t for t in types if t != "null"]
         order = (["null", *order] if minimal else [*order, "null"]) if "null" in types else order
-        error = UnsupportedSchema(ptr, "type", "no type listed")
-        for t in order:
+        errors: list[UnsupportedSchema] = []
+        for t in order:  # a type list falls back to its next type when one cannot be generated
             try:
-                if t in ("object", "array"):
-                    return self.obj(s, ptr, stack, minimal, n) if t == "object" else self.arr(s, ptr, name, stack,
-                                                                                              minimal, n)
-                if t in ("string", "integer", "number", "boolean", "null"):
-                    return (_string(s, ptr, name, n) if t == "string" else _number(s, ptr, t == "integer", n)
-                            if t != "boolean" and t != "null" else n % 2 == 0 if t == "boolean" else None)
-                raise UnsupportedSchema(ptr, "type", f"unknown type {t!r}")
+                return self.typed(t, s, ptr, name, stack, minimal, n)
             except UnsupportedSchema as exc:
-                error = exc if error.detail == "no type listed" else error
-        raise error
+                errors.append(exc)
+        raise errors[0] if errors else UnsupportedSchema(ptr, "type", "the type list is empty")
+
+    def typed(self, t: Any, s: Mapping[str, Any], ptr: str, name: str | None, stack: tuple[str, ...],
+              minimal: bool, n: int) -> Any:
+        if t == "object":
+            return self.obj(s, ptr, stack, minimal, n)
+        if t == "array":
+            return self.arr(s, ptr, name, stack, minimal, n)
+        if t == "string":
+            return _string(s, ptr, name, n)
+        if t in ("integer", "number"):
+            return _number(s, ptr, t == "integer", n)
+        if t in ("boolean", "null"):
+            return n % 2 == 0 if t == "boolean" else None
+        raise UnsupportedSchema(ptr, "type", f"unknown type {t!r}")
 
     def choose(self, s: Mapping[str, Any], key: str, ptr: str, name: str | None, stack: tuple[str, ...],
                minimal: bool, n: int) -> Any:
@@ -381,7 +401,8 @@ class _Builder:
                     return False
             except UnsupportedSchema:
                 pass
-        if (t := s.get("type")) is not None and not any(_is_type(value, x) for x in ([t] if isinstance(t, str) else t)):
+        types = [t] if isinstance(t := s.get("type"), str) else t
+        if types is not None and not any(_is_type(value, x) for x in types):
             return False
         if ("const" in s and not _same(value, s["const"])) or (
                 "enum" in s and not any(_same(value, e) for e in s["enum"])):
@@ -400,7 +421,7 @@ class _Builder:
                 self.fits(v, prefix[i] if i < len(prefix) else items, depth + 1) for i, v in enumerate(value))
         if isinstance(value, Mapping):
             props = s.get("properties") or {}
+            extra = True if "patternProperties" in s else s.get("additionalProperties", True)
             return all(k in value for k in s.get("required") or ()) and all(
-                self.fits(v, props[k] if k in props else s.get("additionalProperties", True), depth + 1)
-                for k, v in value.items())
+                self.fits(v, props.get(k, extra), depth + 1) for k, v in value.items())
         return True
