@@ -39,14 +39,14 @@ class OrderedIndex(Generic[K]):
             self.remove(id_)
         self._key_of[id_] = key
         entry = (key, id_)
-        if not self._entries or self._entries[-1] < entry:  # type: ignore[operator]
+        if not self._entries or self._entries[-1] < entry:
             self._entries.append(entry)
         else:
-            insort(self._entries, entry)  # type: ignore[type-var]
+            insort(self._entries, entry)
 
     def remove(self, id_: str) -> None:
         key = self._key_of.pop(id_)
-        pos = bisect_left(self._entries, (key, id_))  # type: ignore[arg-type]
+        pos = bisect_left(self._entries, (key, id_))
         del self._entries[pos]
 
     def page(
@@ -66,12 +66,12 @@ class OrderedIndex(Generic[K]):
         if descending:
             start = len(entries) - 1
             if after is not None:
-                start = bisect_left(entries, (self._key_of[after], after)) - 1  # type: ignore[arg-type]
+                start = bisect_left(entries, (self._key_of[after], after)) - 1
             positions: range = range(start, -1, -1)
         else:
             start = 0
             if after is not None:
-                start = bisect_right(entries, (self._key_of[after], after))  # type: ignore[arg-type]
+                start = bisect_right(entries, (self._key_of[after], after))
             positions = range(start, len(entries))
         out: list[str] = []
         if accept is None:

@@ -12,10 +12,14 @@ import math
 import re
 from collections.abc import Mapping
 from fractions import Fraction
-from re import _parser  # private but present since 3.11; only used to synthesize a `pattern` candidate
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
+
+try:  # private but present since 3.11; only used to synthesize one extra candidate for `pattern`
+    from re import _parser
+except ImportError:  # pragma: no cover - a future Python without it just loses that candidate
+    _parser = None
 
 __all__ = ["UnsupportedSchema", "example_for"]
 
@@ -129,7 +133,7 @@ def _number(s: Mapping[str, Any], ptr: str, integer: bool, n: int) -> int | floa
     down = None if hi is None else math.floor(hi / step) * step
     down = down - step if hi_x and down == hi else down
     # a few steps further too: float-minded validators reject e.g. 0.3 as a multiple of 0.1 (0.3 / 0.1 != 3)
-    cands = [up + (n + j) * step for j in range(4)] + ([] if down is None else [down - (n + j) * step for j in range(4)])
+    cands = [up + (n + j) * step for j in range(4)] + [down - (n + j) * step for j in range(4) if down is not None]
     if lo is not None and hi is not None and m is None and not integer:
         cands.append(lo + (hi - lo) / (n + 2))
     for x in cands:
@@ -331,8 +335,10 @@ class _Builder:
 
     def choose(self, s: Mapping[str, Any], key: str, ptr: str, name: str | None, stack: tuple[str, ...],
                minimal: bool, n: int) -> Any:
-        """First generable branch (on recursion: null-like, then non-recursive ones first); oneOf: unambiguous if
-        another branch also accepts the value and a later branch gives one that no other branch accepts."""
+        """The first branch that can be generated (when recursing: null-accepting, then non-recursive ones first).
+
+        For oneOf, a value another branch seems to accept too is kept only if no later branch gives an unambiguous one.
+        """
         branches, rest = list(s[key]), {k: v for k, v in s.items() if k != key and k not in _SKIP}
         order = list(range(len(branches)))
         if minimal or any(_recursive(b, stack) for b in branches):
@@ -381,7 +387,8 @@ class _Builder:
         seen: set[str] = set()
         for i in range(count):
             sub, sptr = (prefix[i], f"{ptr}/prefixItems/{i}") if i < len(prefix) else (items, f"{ptr}/items")
-            for variant in range(n + i, n + i + 16):  # items vary; uniqueItems retries further variants
+            start = n + max(i - len(prefix), 0)  # repeated `items` vary; uniqueItems retries further variants
+            for variant in range(start, start + 16):
                 key = json.dumps(value := self.gen(sub, sptr, name, stack, minimal, variant), sort_keys=True)
                 if not s.get("uniqueItems") or key not in seen:
                     break

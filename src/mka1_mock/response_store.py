@@ -112,7 +112,7 @@ class ResponseStore:
 
     def _init_state(self) -> None:
         self._records: dict[str, _ResponseRecord] = {}
-        self._by_owner: dict[Owner, OrderedIndex[int]] = {}
+        self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
         self._seq = 0
         self.background = BackgroundPolicy()
 
@@ -184,7 +184,7 @@ class ResponseStore:
                         record.status = "in_progress"
             return record.to_resource()
 
-    def list(self, owner: Owner, page: PageQuery, before: str | None = None) -> ResponseList:
+    def list_responses(self, owner: Owner, page: PageQuery, before: str | None = None) -> ResponseList:
         with self._store._lock:
             index = self._by_owner.get(owner) or OrderedIndex()
             for name, cursor in (("after", page.after), ("before", before)):

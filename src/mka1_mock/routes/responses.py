@@ -53,7 +53,7 @@ async def create_response(request: Request, owner: Owner) -> ResponseObject | Re
 async def list_responses(request: Request, owner: Owner) -> ResponseList:
     page = parse_page_query(request.query_params, max_limit=MAX_LIST_LIMIT, default_order="desc")
     before = request.query_params.get("before") or None
-    return store_of(request).responses.list(owner, page, before=before)
+    return store_of(request).responses.list_responses(owner, page, before=before)
 
 
 async def get_response(request: Request, owner: Owner) -> ResponseObject | Response:

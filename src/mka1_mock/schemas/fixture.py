@@ -24,8 +24,8 @@ __all__ = [
     "MockState",
 ]
 
-FORMAT = "mka1-mock/fixture"
-VERSION = 1
+FORMAT: Literal["mka1-mock/fixture"] = "mka1-mock/fixture"
+VERSION: Literal[1] = 1
 
 
 class _Strict(BaseModel):

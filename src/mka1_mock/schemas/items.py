@@ -12,12 +12,32 @@ ever reaches a ``param``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Any, Literal
 
-from pydantic import Discriminator, Field, Tag, ValidationError
+from pydantic import ValidationError
 
 from ..errors import InvalidRequest
 from .base import RequestModel, invalid_from, json_type_name, param_path
+from .parts import (
+    MessageContent,
+    ComputerAction,
+    PendingSafetyCheck,
+    AcknowledgedSafetyCheck,
+    ComputerScreenshot,
+    SearchAction,
+    OpenPageAction,
+    FindAction,
+    FileSearchResult,
+    SummaryText,
+    ReasoningText,
+    CodeInterpreterLogs,
+    CodeInterpreterImage,
+    LocalShellAction,
+    ShellCallAction,
+    ShellOutput,
+    MCPTool,
+)
+from .tagged import ABSENT, ItemId, ItemStatus, tagged_union, type_tag
 
 __all__ = [
     "DEFAULT_STATUS_TYPES",
@@ -29,329 +49,6 @@ __all__ = [
     "validate_items",
 ]
 
-# The default of an optional, non-nullable key. It is never stored (dumps use ``exclude_unset``), and an
-# explicit ``null`` is still rejected because the field's type does not allow it.
-_ABSENT: Any = None
-
-ItemStatus = Literal["in_progress", "completed", "incomplete"]
-
-# An item's own id: a non-empty string (it becomes a path segment and a pagination cursor).
-ItemId = Annotated[str, Field(min_length=1, max_length=256)]
-
-
-def _type_tag(model: type[RequestModel]) -> str:
-    """The ``type`` value a model is tagged with (the single value of its ``type`` Literal)."""
-    return str(get_args(model.model_fields["type"].annotation)[0])
-
-
-def _tagged(*models: type[RequestModel], bare_strings: bool = False) -> Any:
-    """A union of ``type``-tagged objects (optionally also bare strings), dispatched on ``type``."""
-    tags = {_type_tag(m) for m in models}
-    fallback = f"#{_type_tag(models[0])}"
-
-    def by_type(value: Any) -> str:
-        if isinstance(value, RequestModel):  # serialising a validated value
-            return f"#{getattr(value, 'type')}"
-        if isinstance(value, dict) and "type" in value:
-            kind = value["type"]
-            return f"#{kind}" if isinstance(kind, str) and kind in tags else "?"  # "?": invalid tag
-        if bare_strings and isinstance(value, str):
-            return "text"  # only strings get here, and they always validate, so no error path has it
-        return fallback  # no object or no `type`: the first model says what is missing or wrong
-
-    choices = [Annotated[m, Tag(f"#{_type_tag(m)}")] for m in models]
-    if bare_strings:
-        choices.append(Annotated[str, Tag("text")])
-    return Annotated[Union[tuple(choices)], Discriminator(by_type)]
-
-
-def _number_kind(value: Any) -> str:
-    return "#int" if isinstance(value, int) and not isinstance(value, bool) else "#number"
-
-
-def _attribute_kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "#str"
-    return "#bool" if isinstance(value, bool) else _number_kind(value)
-
-
-def _content_kind(value: Any) -> str | None:
-    """``#str`` / ``#list``; anything else is union_tag_not_found on a non-object ("string or array")."""
-    if isinstance(value, str):
-        return "#str"
-    return "#list" if isinstance(value, list) else None
-
-
-# A JSON number kept as sent (strict ``float`` would turn 1 into 1.0).
-Number = Annotated[
-    Union[Annotated[int, Tag("#int")], Annotated[float, Tag("#number")]], Discriminator(_number_kind)
-]
-Attribute = Annotated[
-    Union[
-        Annotated[str, Tag("#str")],
-        Annotated[bool, Tag("#bool")],
-        Annotated[int, Tag("#int")],
-        Annotated[float, Tag("#number")],
-    ],
-    Discriminator(_attribute_kind),
-]
-
-
-# --- message content parts (§2.2) -------------------------------------------------------------------
-
-
-class FileCitation(RequestModel):
-    type: Literal["file_citation"]
-    file_id: str
-    filename: str
-    index: int
-
-
-class URLCitation(RequestModel):
-    type: Literal["url_citation"]
-    url: str
-    title: str
-    start_index: int
-    end_index: int
-
-
-class ContainerFileCitation(RequestModel):
-    type: Literal["container_file_citation"]
-    container_id: str
-    file_id: str
-    filename: str
-    start_index: int
-    end_index: int
-
-
-class FilePath(RequestModel):
-    type: Literal["file_path"]
-    file_id: str
-    index: int
-
-
-Annotation = _tagged(FileCitation, URLCitation, ContainerFileCitation, FilePath)
-
-
-class TopLogProb(RequestModel):
-    token: str
-    logprob: Number
-    bytes: list[Number]
-
-
-class LogProb(TopLogProb):
-    top_logprobs: list[TopLogProb]
-
-
-class InputText(RequestModel):
-    type: Literal["input_text"]
-    text: str
-
-
-class InputImage(RequestModel):
-    type: Literal["input_image"]
-    detail: Literal["high", "low", "auto", "original"] = _ABSENT
-    file_id: str = _ABSENT
-    image_url: str = _ABSENT
-
-
-class InputFile(RequestModel):
-    type: Literal["input_file"]
-    file_data: str = _ABSENT
-    file_id: str = _ABSENT
-    file_url: str = _ABSENT
-    filename: str = _ABSENT
-
-
-class InputAudioData(RequestModel):
-    data: str
-    format: Literal["mp3", "wav"]
-
-
-class InputAudio(RequestModel):
-    type: Literal["input_audio"]
-    input_audio: InputAudioData
-
-
-class OutputText(RequestModel):
-    type: Literal["output_text"]
-    text: str
-    annotations: list[Annotation] = _ABSENT
-    logprobs: list[LogProb] = _ABSENT
-
-
-class Refusal(RequestModel):
-    type: Literal["refusal"]
-    refusal: str
-
-
-ContentPart = _tagged(InputText, InputImage, InputFile, InputAudio, OutputText, Refusal, bare_strings=True)
-MessageContent = Annotated[
-    Union[Annotated[str, Tag("#str")], Annotated[list[ContentPart], Tag("#list")]],
-    Discriminator(_content_kind),
-]
-
-
-# --- nested objects of tool items -------------------------------------------------------------------
-
-
-class Coordinate(RequestModel):
-    x: int
-    y: int
-
-
-class ClickAction(RequestModel):
-    type: Literal["click"]
-    button: Literal["left", "right", "wheel", "back", "forward"]
-    x: int
-    y: int
-
-
-class DoubleClickAction(Coordinate):
-    type: Literal["double_click"]
-
-
-class DragAction(RequestModel):
-    type: Literal["drag"]
-    path: list[Coordinate]
-
-
-class KeyPressAction(RequestModel):
-    type: Literal["keypress"]
-    keys: list[str]
-
-
-class MoveAction(Coordinate):
-    type: Literal["move"]
-
-
-class ScreenshotAction(RequestModel):
-    type: Literal["screenshot"]
-
-
-class ScrollAction(Coordinate):
-    type: Literal["scroll"]
-    scroll_x: int
-    scroll_y: int
-
-
-class TypeAction(RequestModel):
-    type: Literal["type"]
-    text: str
-
-
-class WaitAction(RequestModel):
-    type: Literal["wait"]
-
-
-ComputerAction = _tagged(
-    ClickAction, DoubleClickAction, DragAction, KeyPressAction, MoveAction, ScreenshotAction,
-    ScrollAction, TypeAction, WaitAction,
-)
-
-
-class PendingSafetyCheck(RequestModel):
-    id: str
-    code: str
-    message: str
-
-
-class AcknowledgedSafetyCheck(RequestModel):
-    id: str
-    code: str = _ABSENT
-    message: str = _ABSENT
-
-
-class ComputerScreenshot(RequestModel):
-    type: Literal["computer_screenshot"]
-    file_id: str = _ABSENT
-    image_url: str = _ABSENT
-
-
-class SearchSource(RequestModel):
-    type: Literal["url"]
-    url: str
-
-
-class SearchAction(RequestModel):
-    type: Literal["search"]
-    query: str
-    sources: list[SearchSource] = _ABSENT
-
-
-class OpenPageAction(RequestModel):
-    type: Literal["open_page"]
-    url: str
-
-
-class FindAction(RequestModel):
-    type: Literal["find"]
-    pattern: str
-    url: str
-
-
-class FileSearchResult(RequestModel):
-    attributes: dict[str, Attribute] = _ABSENT
-    file_id: str = _ABSENT
-    filename: str = _ABSENT
-    score: Number = _ABSENT
-    text: str = _ABSENT
-
-
-class SummaryText(RequestModel):
-    type: Literal["summary_text"]
-    text: str
-
-
-class ReasoningText(RequestModel):
-    type: Literal["reasoning_text"]
-    text: str
-
-
-class CodeInterpreterLogs(RequestModel):
-    type: Literal["logs"]
-    logs: str
-
-
-class CodeInterpreterImage(RequestModel):
-    type: Literal["image"]
-    url: str
-
-
-class LocalShellAction(RequestModel):
-    type: Literal["exec"]
-    command: list[str]
-    env: dict[str, str]
-    timeout_ms: int = _ABSENT
-    user: str = _ABSENT
-    working_directory: str = _ABSENT
-
-
-class ShellCallAction(RequestModel):
-    type: Literal["exec"]
-    command: str = _ABSENT
-    timeout_ms: int = _ABSENT
-    max_output_length: int = _ABSENT
-
-
-class ShellOutcome(RequestModel):
-    type: Literal["exit", "timeout"]
-    exit_code: int | None
-
-
-class ShellOutput(RequestModel):
-    stdout: str
-    stderr: str
-    outcome: ShellOutcome
-
-
-class MCPTool(RequestModel):
-    name: str
-    input_schema: dict[str, Any]
-    annotations: dict[str, Any] = _ABSENT
-    description: str = _ABSENT
-
-
 # --- the items (§2.1) -------------------------------------------------------------------------------
 
 
@@ -361,9 +58,9 @@ class Message(RequestModel):
     type: Literal["message"]
     role: Literal["user", "assistant", "system", "developer"]
     content: MessageContent
-    id: ItemId = _ABSENT
-    status: ItemStatus = _ABSENT
-    phase: Literal["commentary", "final_answer"] = _ABSENT
+    id: ItemId = ABSENT
+    status: ItemStatus = ABSENT
+    phase: Literal["commentary", "final_answer"] = ABSENT
 
 
 class OutputAudio(RequestModel):
@@ -379,7 +76,7 @@ class FileSearchCall(RequestModel):
     id: ItemId
     queries: list[str]
     status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
-    results: list[FileSearchResult] = _ABSENT
+    results: list[FileSearchResult] = ABSENT
 
 
 class ComputerCall(RequestModel):
@@ -395,15 +92,15 @@ class ComputerCallOutput(RequestModel):
     type: Literal["computer_call_output"]
     call_id: str
     output: ComputerScreenshot
-    acknowledged_safety_checks: list[AcknowledgedSafetyCheck] = _ABSENT
-    id: ItemId = _ABSENT
-    status: ItemStatus = _ABSENT
+    acknowledged_safety_checks: list[AcknowledgedSafetyCheck] = ABSENT
+    id: ItemId = ABSENT
+    status: ItemStatus = ABSENT
 
 
 class WebSearchCall(RequestModel):
     type: Literal["web_search_call"]
     id: ItemId
-    action: _tagged(SearchAction, OpenPageAction, FindAction)
+    action: tagged_union(SearchAction, OpenPageAction, FindAction)  # type: ignore[valid-type]  # runtime-built union
     status: str
 
 
@@ -412,23 +109,23 @@ class FunctionCall(RequestModel):
     call_id: str
     name: str
     arguments: str
-    id: ItemId = _ABSENT
-    status: ItemStatus = _ABSENT
+    id: ItemId = ABSENT
+    status: ItemStatus = ABSENT
 
 
 class FunctionCallOutput(RequestModel):
     type: Literal["function_call_output"]
     call_id: str
     output: str
-    id: ItemId = _ABSENT
-    status: ItemStatus = _ABSENT
+    id: ItemId = ABSENT
+    status: ItemStatus = ABSENT
 
 
 class Reasoning(RequestModel):
     type: Literal["reasoning"]
     id: ItemId
     summary: list[SummaryText]
-    content: list[ReasoningText] = _ABSENT
+    content: list[ReasoningText] = ABSENT
     encrypted_content: str | None = None
     status: ItemStatus | None = None
 
@@ -438,11 +135,11 @@ class ImageGenerationCall(RequestModel):
     id: ItemId
     status: str
     result: str
-    background: str = _ABSENT
-    output_format: str = _ABSENT
-    quality: str = _ABSENT
-    size: str = _ABSENT
-    revised_prompt: str = _ABSENT
+    background: str = ABSENT
+    output_format: str = ABSENT
+    quality: str = ABSENT
+    size: str = ABSENT
+    revised_prompt: str = ABSENT
 
 
 class CodeInterpreterCall(RequestModel):
@@ -450,7 +147,7 @@ class CodeInterpreterCall(RequestModel):
     id: ItemId
     code: str | None
     container_id: str
-    outputs: list[_tagged(CodeInterpreterLogs, CodeInterpreterImage)] | None
+    outputs: list[tagged_union(CodeInterpreterLogs, CodeInterpreterImage)] | None  # type: ignore[valid-type]  # runtime-built
     status: Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]
 
 
@@ -466,7 +163,7 @@ class LocalShellCallOutput(RequestModel):
     type: Literal["local_shell_call_output"]
     id: ItemId
     output: str
-    status: ItemStatus = _ABSENT
+    status: ItemStatus = ABSENT
 
 
 class ShellCall(RequestModel):
@@ -482,7 +179,7 @@ class ShellCallOutput(RequestModel):
     id: ItemId
     call_id: str
     output: ShellOutput
-    status: ItemStatus = _ABSENT
+    status: ItemStatus = ABSENT
 
 
 class MCPListTools(RequestModel):
@@ -490,7 +187,7 @@ class MCPListTools(RequestModel):
     id: ItemId
     server_label: str
     tools: list[MCPTool]
-    error: str = _ABSENT
+    error: str = ABSENT
 
 
 class MCPApprovalRequest(RequestModel):
@@ -505,8 +202,8 @@ class MCPApprovalResponse(RequestModel):
     type: Literal["mcp_approval_response"]
     approval_request_id: str
     approve: bool
-    id: ItemId = _ABSENT
-    reason: str = _ABSENT
+    id: ItemId = ABSENT
+    reason: str = ABSENT
 
 
 class MCPCall(RequestModel):
@@ -516,8 +213,8 @@ class MCPCall(RequestModel):
     name: str
     server_label: str
     approval_request_id: str | None = None
-    error: str = _ABSENT
-    output: str = _ABSENT
+    error: str = ABSENT
+    output: str = ABSENT
 
 
 class CustomToolCall(RequestModel):
@@ -525,14 +222,14 @@ class CustomToolCall(RequestModel):
     call_id: str
     input: str
     name: str
-    id: ItemId = _ABSENT
+    id: ItemId = ABSENT
 
 
 class CustomToolCallOutput(RequestModel):
     type: Literal["custom_tool_call_output"]
     call_id: str
     output: str
-    id: ItemId = _ABSENT
+    id: ItemId = ABSENT
 
 
 class ItemReference(RequestModel):
@@ -544,12 +241,12 @@ class Compaction(RequestModel):
     type: Literal["compaction"]
     id: ItemId
     content: str
-    encrypted_content: str = _ABSENT
-    created_by: str = _ABSENT
+    encrypted_content: str = ABSENT
+    created_by: str = ABSENT
 
 
 ITEM_MODELS: dict[str, type[RequestModel]] = {
-    _type_tag(m): m
+    type_tag(m): m
     for m in (
         Message, OutputAudio, FileSearchCall, ComputerCall, ComputerCallOutput, WebSearchCall,
         FunctionCall, FunctionCallOutput, Reasoning, ImageGenerationCall, CodeInterpreterCall,
@@ -602,7 +299,7 @@ def _wire_error(err: ValidationError, param: str) -> InvalidRequest:
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("#")))
     kind, value = first["type"], first["input"]
     where = param_path(loc, param)
-    if kind == "union_tag_not_found":  # only ``_content_kind`` finds no tag
+    if kind == "union_tag_not_found":  # only ``content_kind`` finds no tag
         return InvalidRequest(
             f"Invalid type for '{where}': expected a string or an array, but got "
             f"{json_type_name(value)} instead.",
@@ -619,7 +316,8 @@ def _wire_error(err: ValidationError, param: str) -> InvalidRequest:
     details: dict[str, Any] = {"type": kind, "loc": loc, "input": value}
     if "ctx" in first:
         details["ctx"] = first["ctx"]
-    return invalid_from(ValidationError.from_exception_data(err.title, [details]), param)
+    # pydantic types the details as a TypedDict; this dict has exactly its keys.
+    return invalid_from(ValidationError.from_exception_data(err.title, [details]), param)  # type: ignore[list-item]
 
 
 def validate_item(raw: object, *, param: str) -> dict[str, Any]:
