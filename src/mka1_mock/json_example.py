@@ -7,17 +7,18 @@ OpenAI structured outputs use). It is a pure function: the same schema always yi
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote
 
 try:  # private but present since 3.11; only used to synthesize one extra candidate for `pattern`
-    from re import _parser
+    _parser: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - a future Python without it just loses that candidate
     _parser = None
 
@@ -32,9 +33,10 @@ _INFER = (("object", ("properties", "required", "additionalProperties")),
           ("number", ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")))
 _LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems"})
 _UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems"})
-_PYTYPES = MappingProxyType({"string": str, "boolean": bool, "null": type(None), "object": Mapping, "array": list})
+_PYTYPES: Mapping[str, type[Any]] = MappingProxyType(
+    {"string": str, "boolean": bool, "null": type(None), "object": Mapping, "array": list})
 _URL = "https://example.com"
-_FORMATS = MappingProxyType({
+_FORMATS: Mapping[str, Callable[[int], str]] = MappingProxyType({
     "date-time": lambda n: f"2024-01-{1 + n % 28:02d}T00:00:00Z",
     "date": lambda n: f"2024-01-{1 + n % 28:02d}",
     "time": lambda n: f"00:00:{n % 60:02d}Z",
@@ -72,7 +74,7 @@ def _sfx(n: int) -> str:
     return str(n + 1) if n else ""
 
 
-def _num(x: Any) -> bool:
+def _num(x: Any) -> TypeGuard[int | float]:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
@@ -130,10 +132,12 @@ def _number(s: Mapping[str, Any], ptr: str, integer: bool, n: int) -> int | floa
     step = Fraction(step.numerator) if integer else step  # the smallest integer multiple of p/q is p
     up = Fraction(0) if lo is None or lo < 0 or (lo == 0 and not lo_x) else math.ceil(lo / step) * step
     up = up + step if lo_x and up == lo else up
-    down = None if hi is None else math.floor(hi / step) * step
-    down = down - step if hi_x and down == hi else down
     # a few steps further too: float-minded validators reject e.g. 0.3 as a multiple of 0.1 (0.3 / 0.1 != 3)
-    cands = [up + (n + j) * step for j in range(4)] + [down - (n + j) * step for j in range(4) if down is not None]
+    cands = [up + (n + j) * step for j in range(4)]
+    if hi is not None:
+        down = math.floor(hi / step) * step
+        down = down - step if hi_x and down == hi else down
+        cands += [down - (n + j) * step for j in range(4)]
     if lo is not None and hi is not None and m is None and not integer:
         cands.append(lo + (hi - lo) / (n + 2))
     for x in cands:
@@ -226,6 +230,22 @@ def _merge(a: Mapping[str, Any], b: Mapping[str, Any], ptr: str) -> dict[str, An
             raise UnsupportedSchema(ptr, "const", f"allOf requires both {av!r} and {bv!r}")
         elif k in ("additionalProperties", "items"):
             out[k] = False if av is False or bv is False else {"allOf": [av, bv]}
+        elif k in ("anyOf", "oneOf"):  # (x1 | x2) & B == (x1 & B) | (x2 & B)
+            out[k] = [{"allOf": [x, {k: bv}]} for x in av]
+        elif k == "not":
+            out[k] = {"anyOf": [av, bv]}
+        elif k == "pattern":
+            out[k] = f"^(?=[\\s\\S]*?(?:{av}))(?=[\\s\\S]*?(?:{bv}))"
+        elif k == "multipleOf" and _num(av) and _num(bv):
+            fa, fb = _frac(av), _frac(bv)
+            lcm = Fraction(math.lcm(fa.numerator, fb.numerator), math.gcd(fa.denominator, fb.denominator))
+            out[k] = int(lcm) if lcm.denominator == 1 else float(lcm)
+    for side in (a, b):  # `additionalProperties: false` admits only the properties declared beside it
+        if side.get("additionalProperties") is False and "patternProperties" not in side:
+            allowed = side.get("properties") or {}
+            out["properties"] = {k: v for k, v in (out.get("properties") or {}).items() if k in allowed}
+            if extra := [k for k in out.get("required") or () if k not in allowed]:
+                raise UnsupportedSchema(ptr, "additionalProperties", f"allOf forbids the required {extra}")
     return out
 
 
@@ -283,6 +303,12 @@ class _Builder:
     def gen(self, schema: Any, ptr: str, name: str | None, stack: tuple[str, ...], minimal: bool, n: int) -> Any:
         s, ptr, stack, revisit = self.flatten(schema, ptr, stack)
         minimal = minimal or revisit
+        if "not" in s:  # generate without it, then make sure the value clearly fails the `not` schema
+            for variant in range(n, n + 4):
+                value = self.gen({k: v for k, v in s.items() if k != "not"}, ptr, name, stack, minimal, variant)
+                if not self.fits(value, s["not"]):
+                    return value
+            raise UnsupportedSchema(ptr, "not", "cannot show an example fails the `not` schema")
         if "const" in s:
             if not self.fits(s["const"], s):
                 raise UnsupportedSchema(ptr, "const", "the constant violates the rest of its schema")
@@ -292,12 +318,6 @@ class _Builder:
         for value in given if n == 0 else ():  # variants (n > 0) must differ, so they skip default/examples
             if self.fits(value, s):
                 return copy.deepcopy(value)
-        if "not" in s:
-            for variant in range(n, n + 4):
-                value = self.gen({k: v for k, v in s.items() if k != "not"}, ptr, name, stack, minimal, variant)
-                if not self.fits(value, s["not"]):
-                    return value
-            raise UnsupportedSchema(ptr, "not", "cannot show an example fails the `not` schema")
         for key in ("anyOf", "oneOf"):
             if key in s:
                 return self.choose(s, key, ptr, name, stack, minimal, n)

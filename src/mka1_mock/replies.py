@@ -131,6 +131,10 @@ class Reply:
             )
         kind = next(iter(spec.keys() - {"then"}))
         value = spec[kind]
+        if "then" in spec and kind != "reasoning":
+            raise InvalidRequest(
+                f"Invalid '{param}.then': only a 'reasoning' reply takes 'then'.", param=f"{param}.then"
+            )
         try:
             if kind == "text":
                 return cls.text(_str(value))
@@ -142,15 +146,20 @@ class Reply:
                 then = spec.get("then")
                 return cls.reasoning(_str(value), cls.from_spec(then, f"{param}.then") if then else None)
             if kind == "function_call":
-                return cls.function_call(
-                    _str(value["name"]), value.get("arguments"), call_id=value.get("call_id")
-                )
+                if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+                    raise InvalidRequest(
+                        f"Missing required parameter: '{param}.function_call.name'.",
+                        param=f"{param}.function_call.name",
+                        code="missing_required_parameter",
+                    )
+                return cls.function_call(value["name"], value.get("arguments"), call_id=value.get("call_id"))
             if kind == "failure":
                 return cls.failure(**_kwargs(value, {"message", "code"}))
             if kind == "incomplete":
                 return cls.incomplete(**_kwargs(value, {"reason", "text"}))
             if kind == "items":
-                return cls.items(*value)
+                validated = validate_items(value, param=f"{param}.items")
+                return cls(output=tuple(validated), label=f"{len(validated)} item(s)")
         except (KeyError, TypeError, ValueError) as err:
             raise InvalidRequest(f"Invalid '{param}.{kind}': {err}", param=f"{param}.{kind}") from None
         raise InvalidRequest(f"Unknown reply kind {kind!r}.", param=param)

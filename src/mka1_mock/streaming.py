@@ -32,7 +32,7 @@ def chunks(text: str) -> list[str]:
 def _snapshot(response: dict[str, Any], status: str) -> dict[str, Any]:
     zero = {
         "input_tokens": 0,
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": 0,
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": 0,

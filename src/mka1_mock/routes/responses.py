@@ -57,8 +57,13 @@ async def list_responses(request: Request, owner: Owner) -> ResponseList:
 
 
 async def get_response(request: Request, owner: Owner) -> ResponseObject | Response:
-    response = store_of(request).responses.get(owner, request.path_params["response_id"])
+    responses = store_of(request).responses
+    response = responses.get(owner, request.path_params["response_id"])
     if request.query_params.get("stream") == "true":
+        if response.status in ("queued", "in_progress") and responses.background.mode != "manual":
+            # Streaming a background response follows it to its end (in manual mode, only the
+            # test moves it: the stream then ends at its current state).
+            response = responses.advance(response.id, to_end=True)
         raw = request.query_params.get("starting_after")
         if raw is not None and not raw.isdigit():
             raise InvalidRequest(
