@@ -17,15 +17,15 @@ from pydantic import ValidationError
 from .app_state import AppState
 from .auth import Owner, make_owner, user_id_for_key
 from .errors import InvalidRequest
+from .replies import Reply
+from .responder import Rule
+from .response_store import BackgroundPolicy
 from .schemas.base import invalid_from
 from .schemas.fixture import FixtureConversation, FixtureFile, FixtureOwner, MockState
 from .schemas.items import validate_items
 from .schemas.metadata import check_metadata
 from .schemas.resources import Conversation
 from .schemas.response_object import ResponseObject
-from .replies import Reply
-from .responder import Rule
-from .response_store import BackgroundPolicy
 from .store import ConversationSeed
 
 __all__ = ["Controller", "MockServerError", "read_fixture_file"]
@@ -218,7 +218,7 @@ class Controller:
         except InvalidRequest as err:
             raise InvalidRequest(f"Invalid {source}: {err.message}", param=err.param, code=err.code) from None
         items = []
-        for original, item in zip(conversation.items, validated):
+        for original, item in zip(conversation.items, validated, strict=True):
             for key in _ORIGIN_KEYS:
                 if key in original:
                     item[key] = original[key]

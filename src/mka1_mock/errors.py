@@ -9,6 +9,7 @@ The tree::
     +-- RouteNotFound                 404, Kong's ``{"message": "no Route matched with those values"}``
     +-- ApiError                      service errors: the OpenAI envelope
         +-- InvalidRequest            400 invalid_request_error (param and code say what was wrong)
+        |   +-- InvalidCursor         400 invalid_cursor: an ``after``/``before`` not in the list
         +-- NotFound                  404 invalid_request_error
         |   +-- ConversationNotFound
         |   +-- ItemNotFound
@@ -30,6 +31,7 @@ __all__ = [
     "Conflict",
     "ConversationNotFound",
     "GatewayError",
+    "InvalidCursor",
     "InvalidRequest",
     "ItemNotFound",
     "MockError",
@@ -132,6 +134,19 @@ class ApiError(MockError):
 class InvalidRequest(ApiError):
     status = 400
     default_code = "invalid_value"
+
+
+class InvalidCursor(InvalidRequest):
+    """A pagination cursor that is not in the list being paged (unknown, deleted or not yours)."""
+
+    default_code = "invalid_cursor"
+
+    def __init__(self, cursor: str, *, within: str, param: str = "after") -> None:
+        super().__init__(
+            f"Invalid '{param}': '{cursor}' is not {within}. Restart pagination without '{param}'.",
+            param=param,
+        )
+        self.cursor = cursor
 
 
 class NotFound(ApiError):

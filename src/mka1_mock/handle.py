@@ -17,11 +17,12 @@ from .control import Controller
 from .journal import Journal
 from .replies import ReplyLike, as_reply
 from .responder import Rule
-from .schemas.response_object import ResponseObject
 from .schemas.fixture import ConversationState, MockState, StoredItem
 from .schemas.items import validate_items
 from .schemas.resources import Conversation
+from .schemas.response_object import ResponseObject
 from .store import Store
+
 
 class _RuleBuilder:
     def __init__(self, control: Controller, matchers: dict[str, Any]) -> None:
@@ -185,7 +186,8 @@ class Mka1Mock:
 
         ``text`` is a regex searched in the last user message; ``tool`` a tool name that must be
         offered; ``times`` limits how often the rule answers (default: always)."""
-        return _RuleBuilder(self.control, dict(text=text, model=model, tool=tool, conversation=conversation, times=times))
+        matchers = {"text": text, "model": model, "tool": tool, "conversation": conversation, "times": times}
+        return _RuleBuilder(self.control, matchers)
 
     def unconsumed_scripts(self) -> list[str]:
         """Queued replies never used and rules never (fully) matched: the plugin fails on these."""

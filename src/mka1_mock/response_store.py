@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .auth import Owner
-from .errors import InvalidRequest, ResponseNotFound
+from .errors import InvalidCursor, InvalidRequest, ResponseNotFound
 from .index import OrderedIndex
 from .replies import Reply
 from .responder import ModelContext, Responder, apply_token_limit, usage_for
@@ -189,12 +189,7 @@ class ResponseStore:
             index = self._by_owner.get(owner) or OrderedIndex()
             for name, cursor in (("after", page.after), ("before", before)):
                 if cursor is not None and cursor not in index:
-                    raise InvalidRequest(
-                        f"Invalid '{name}': '{cursor}' is not a response in this list. Restart "
-                        f"pagination without '{name}'.",
-                        param=name,
-                        code="invalid_cursor",
-                    )
+                    raise InvalidCursor(cursor, within="a response in this list", param=name)
             descending = page.order == "desc"
             if before is not None:
                 ids, has_more = index.page(after=before, limit=page.limit, descending=not descending)
@@ -247,12 +242,7 @@ class ResponseStore:
         with self._store._lock:
             record = self._visible(owner, response_id)
             if page.after is not None and page.after not in record.input_index:
-                raise InvalidRequest(
-                    f"Invalid 'after': '{page.after}' is not an input item of response "
-                    f"'{response_id}'. Restart pagination without 'after'.",
-                    param="after",
-                    code="invalid_cursor",
-                )
+                raise InvalidCursor(page.after, within=f"an input item of response '{response_id}'")
             ids, has_more = record.input_index.page(
                 after=page.after, limit=page.limit, descending=page.order == "desc"
             )

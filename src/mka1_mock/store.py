@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .auth import Owner
 from .clock import Clock
-from .errors import ConversationNotFound, InvalidRequest, ItemNotFound
+from .errors import ConversationNotFound, InvalidCursor, InvalidRequest, ItemNotFound
 from .ids import IdFactory
 from .index import OrderedIndex
 from .response_store import ResponseStore
@@ -142,12 +142,7 @@ class Store:
         with self._lock:
             index = self._by_owner.get(owner) or OrderedIndex()
             if page.after is not None and page.after not in index:
-                raise InvalidRequest(
-                    f"Invalid 'after': '{page.after}' is not a conversation in this list (unknown, "
-                    "deleted or not yours). Restart pagination without 'after'.",
-                    param="after",
-                    code="invalid_cursor",
-                )
+                raise InvalidCursor(page.after, within="a conversation in this list (unknown, deleted or not yours)")
             terms = search.lower().split() if search else []
             wanted = list((metadata or {}).items())
             accept = None
@@ -216,12 +211,7 @@ class Store:
         with self._lock:
             record = self._visible(owner, conversation_id)
             if page.after is not None and page.after not in record.order:
-                raise InvalidRequest(
-                    f"Invalid 'after': '{page.after}' is not an item of conversation "
-                    f"'{conversation_id}'. Restart pagination without 'after'.",
-                    param="after",
-                    code="invalid_cursor",
-                )
+                raise InvalidCursor(page.after, within=f"an item of conversation '{conversation_id}'")
             ids, has_more = record.order.page(
                 after=page.after, limit=page.limit, descending=page.order == "desc"
             )

@@ -144,7 +144,7 @@ def parse(model: type[M], data: Any, prefix: str = "") -> M:
     """Validate ``data`` against ``model``; a problem becomes one ``InvalidRequest`` naming the field."""
     if not isinstance(data, dict):
         raise InvalidRequest(
-            f"Invalid type for {('%r' % prefix) if prefix else 'the request body'}: expected an "
+            f"Invalid type for {repr(prefix) if prefix else 'the request body'}: expected an "
             f"object, but got {json_type_name(data)} instead.",
             param=prefix or None,
             code="invalid_type",

@@ -19,23 +19,23 @@ from pydantic import ValidationError
 from ..errors import InvalidRequest
 from .base import RequestModel, invalid_from, json_type_name, param_path
 from .parts import (
-    MessageContent,
-    ComputerAction,
-    PendingSafetyCheck,
     AcknowledgedSafetyCheck,
-    ComputerScreenshot,
-    SearchAction,
-    OpenPageAction,
-    FindAction,
-    FileSearchResult,
-    SummaryText,
-    ReasoningText,
-    CodeInterpreterLogs,
     CodeInterpreterImage,
+    CodeInterpreterLogs,
+    ComputerAction,
+    ComputerScreenshot,
+    FileSearchResult,
+    FindAction,
     LocalShellAction,
+    MCPTool,
+    MessageContent,
+    OpenPageAction,
+    PendingSafetyCheck,
+    ReasoningText,
+    SearchAction,
     ShellCallAction,
     ShellOutput,
-    MCPTool,
+    SummaryText,
 )
 from .tagged import ABSENT, ItemId, ItemStatus, tagged_union, type_tag
 

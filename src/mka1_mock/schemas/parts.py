@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Tag
 
@@ -99,7 +99,7 @@ class Refusal(RequestModel):
 
 ContentPart = tagged_union(InputText, InputImage, InputFile, InputAudio, OutputText, Refusal, bare_strings=True)
 MessageContent = Annotated[
-    Union[Annotated[str, Tag("#str")], Annotated[list[ContentPart], Tag("#list")]],  # type: ignore[valid-type]  # runtime-built
+    Annotated[str, Tag("#str")] | Annotated[list[ContentPart], Tag("#list")],  # type: ignore[valid-type]  # runtime-built
     Discriminator(content_kind),
 ]
 

@@ -36,7 +36,7 @@ def tagged_union(*models: type[RequestModel], bare_strings: bool = False) -> Any
 
     def by_type(value: Any) -> str:
         if isinstance(value, RequestModel):  # serialising a validated value
-            return f"#{getattr(value, 'type')}"
+            return f"#{getattr(value, 'type')}"  # noqa: B009 - every tagged model has `type`
         if isinstance(value, dict) and "type" in value:
             kind = value["type"]
             return f"#{kind}" if isinstance(kind, str) and kind in tags else "?"  # "?": invalid tag
@@ -47,7 +47,7 @@ def tagged_union(*models: type[RequestModel], bare_strings: bool = False) -> Any
     choices = [Annotated[m, Tag(f"#{type_tag(m)}")] for m in models]
     if bare_strings:
         choices.append(Annotated[str, Tag("text")])
-    return Annotated[Union[tuple(choices)], Discriminator(by_type)]
+    return Annotated[Union[tuple(choices)], Discriminator(by_type)]  # noqa: UP007 - a runtime-built union
 
 
 def _number_kind(value: Any) -> str:
@@ -69,15 +69,13 @@ def content_kind(value: Any) -> str | None:
 
 # A JSON number kept as sent (strict ``float`` would turn 1 into 1.0).
 Number = Annotated[
-    Union[Annotated[int, Tag("#int")], Annotated[float, Tag("#number")]], Discriminator(_number_kind)
+    Annotated[int, Tag("#int")] | Annotated[float, Tag("#number")], Discriminator(_number_kind)
 ]
 Attribute = Annotated[
-    Union[
-        Annotated[str, Tag("#str")],
-        Annotated[bool, Tag("#bool")],
-        Annotated[int, Tag("#int")],
-        Annotated[float, Tag("#number")],
-    ],
+    Annotated[str, Tag("#str")]
+    | Annotated[bool, Tag("#bool")]
+    | Annotated[int, Tag("#int")]
+    | Annotated[float, Tag("#number")],
     Discriminator(_attribute_kind),
 ]
 
