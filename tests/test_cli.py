@@ -31,7 +31,8 @@ def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert proc.stdout is not None
         first = proc.stdout.readline().rstrip("\n")
         match = LISTENING.match(first)
-        assert match, f"unexpected first line {first!r}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"  # type: ignore[union-attr]
+        stderr = proc.stderr.read() if proc.poll() is not None and proc.stderr else ""
+        assert match, f"unexpected first line {first!r}; stderr: {stderr}"
         yield proc, f"http://127.0.0.1:{match.group(1)}"
     finally:
         if proc.poll() is None:

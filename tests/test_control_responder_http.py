@@ -245,7 +245,11 @@ def test_get_lists_scripts_and_delete_clears_them(mka1_mock: Mka1Mock) -> None:
         ("/responder/replies", {"replies": [{"text": "a", "json": 1}]}, "replies[0]"),
         ("/responder/replies", {"replies": [42]}, "replies[0]"),
         ("/responder/replies", {"replies": [{"text": 3}]}, "replies[0].text"),
-        ("/responder/replies", {"replies": ["ok", {"function_call": {"arguments": {}}}]}, "replies[1].function_call.name"),
+        (
+            "/responder/replies",
+            {"replies": ["ok", {"function_call": {"arguments": {}}}]},
+            "replies[1].function_call.name",
+        ),
         ("/responder/replies", {"replies": [{"failure": {"reason": "x"}}]}, "replies[0].failure"),
         ("/responder/replies", {"replies": [{"incomplete": {"text": 5}}]}, "replies[0].incomplete"),
         ("/responder/replies", {"replies": [{"reasoning": "r", "then": {"nope": 1}}]}, "replies[0].then"),

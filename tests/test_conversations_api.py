@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 

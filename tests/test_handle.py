@@ -11,6 +11,7 @@ import hashlib
 import json
 import socket
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -144,10 +145,12 @@ def test_add_conversation_is_seen_exactly_by_its_owner_scope(mka1_mock: Mka1Mock
     assert got[2]["output"] == "42"
 
     other_key = mka1_mock.sdk(api_key="mk-other-key")
-    for sdk, on_behalf_of in [(mka1_sdk, None), (mka1_sdk, "user-2"), (other_key, "user-1"), (other_key, None)]:
-        expect_not_found(lambda: sdk.llm.conversations.get(conversation_id="conv_seeded_1", x_on_behalf_of=on_behalf_of))
+    scopes = [(mka1_sdk, None), (mka1_sdk, "user-2"), (other_key, "user-1"), (other_key, None)]
+    for sdk, on_behalf_of in scopes:
+        conversations = sdk.llm.conversations
+        expect_not_found(partial(conversations.get, conversation_id="conv_seeded_1", x_on_behalf_of=on_behalf_of))
         expect_not_found(
-            lambda: sdk.llm.conversations.list_items(conversation_id="conv_seeded_1", x_on_behalf_of=on_behalf_of)
+            partial(conversations.list_items, conversation_id="conv_seeded_1", x_on_behalf_of=on_behalf_of)
         )
         assert listed(sdk, on_behalf_of) == []
 
@@ -236,8 +239,10 @@ def test_add_items_to_another_scope_or_a_missing_conversation_is_not_found(mka1_
 # -- inspection ------------------------------------------------------------------------------------------
 
 
-def test_state_and_conversation_show_everything_including_soft_deleted(mka1_mock: Mka1Mock, mka1_sdk: SDK) -> None:
-    """state()/conversation() are typed, keep an SDK-deleted conversation with its items in order, and name the owner."""
+def test_state_and_conversation_show_everything_including_soft_deleted(
+    mka1_mock: Mka1Mock, mka1_sdk: SDK
+) -> None:
+    """state()/conversation() are typed, keep an SDK-deleted conversation with its items, name the owner."""
     mka1_mock.freeze_time(T0)
     conv = mka1_sdk.llm.conversations
     kept = conv.create(metadata={"n": "1"}, items=[message("a"), message("b")], x_on_behalf_of="user-1")
