@@ -33,6 +33,14 @@ class OrderedIndex(Generic[K]):
     def __iter__(self) -> Iterator[str]:
         return (id_ for _, id_ in self._entries)
 
+    def id_at(self, position: int) -> str:
+        """The id at ``position`` in key order (negative positions count from the end)."""
+        return self._entries[position][1]
+
+    def count_up_to(self, key: K) -> int:
+        """How many ids have a key <= ``key`` (the ones that existed at a watermark)."""
+        return bisect_right(self._entries, (key, "\U0010ffff"))
+
     def put(self, id_: str, key: K) -> None:
         """Insert ``id_`` at ``key``, moving it if it is already present."""
         if id_ in self._key_of:

@@ -24,7 +24,6 @@ characters and the response is ``incomplete`` with reason ``max_output_tokens``.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections import deque
@@ -36,8 +35,9 @@ from .json_example import UnsupportedSchema, example_for
 from .replies import Reply
 from .schemas.items import item_text
 from .schemas.responses import TextFormat
+from .tokens import count_tokens, item_tokens
 
-__all__ = ["ModelContext", "Responder", "Rule", "usage_for", "count_tokens"]
+__all__ = ["ModelContext", "Responder", "Rule", "apply_token_limit", "default_reply"]
 
 
 @dataclass(frozen=True)
@@ -182,46 +182,35 @@ def default_reply(context: ModelContext) -> Reply:
     return Reply.text(f"You said: {text}" if text else "Hello from mka1-mock.")
 
 
-def count_tokens(text: str) -> int:
-    return math.ceil(len(text) / 4)
-
-
-def usage_for(context: ModelContext, output: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Token usage by the documented rule (``ceil(chars / 4)`` per text)."""
-    input_tokens = count_tokens(context.instructions or "") + sum(
-        count_tokens(t) for item in context.items for t in item_text(item)
-    )
-    output_tokens = sum(count_tokens(t) for item in output for t in item_text(item))
-    reasoning = sum(
-        count_tokens(t) for item in output if item.get("type") == "reasoning" for t in item_text(item)
-    )
-    return {
-        "input_tokens": input_tokens,
-        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-        "output_tokens": output_tokens,
-        "output_tokens_details": {"reasoning_tokens": reasoning},
-        "total_tokens": input_tokens + output_tokens,
-    }
-
-
 def apply_token_limit(reply: Reply, limit: int | None) -> Reply:
-    """Cut message texts to ``4 * limit`` characters when the output would exceed ``limit``."""
+    """Spend ``limit`` output tokens over the output in order (reasoning, text, arguments): when the
+    output would exceed it, every text is cut to what is left and the response is incomplete."""
     if limit is None or reply.status != "completed":
         return reply
-    total = sum(count_tokens(t) for item in reply.output for t in item_text(item))
-    if total <= limit:
+    if sum(item_tokens(item) for item in reply.output) <= limit:
         return reply
-    budget = 4 * limit
+    budget = limit
+
+    def cut(text: str) -> str:
+        nonlocal budget
+        kept = text[: 4 * budget]
+        budget -= count_tokens(kept)
+        return kept
+
     output = []
     for item in reply.output:
-        if item.get("type") == "message" and isinstance(item.get("content"), list):
-            parts = []
-            for part in item["content"]:
-                if part.get("type") == "output_text":
-                    part = {**part, "text": part["text"][:budget]}
-                    budget -= len(part["text"])
-                parts.append(part)
+        kind = item.get("type")
+        if kind == "message" and isinstance(item.get("content"), list):
+            parts = [
+                {**part, "text": cut(part["text"])} if part.get("type") == "output_text" else
+                {**part, "refusal": cut(part["refusal"])} if part.get("type") == "refusal" else part
+                for part in item["content"]
+            ]  # fmt: skip
             item = {**item, "content": parts, "status": "incomplete"}
+        elif kind == "reasoning":
+            item = {**item, "summary": [{**p, "text": cut(p["text"])} for p in item.get("summary", [])]}
+        elif kind == "function_call":
+            item = {**item, "arguments": cut(item["arguments"]), "status": "incomplete"}
         output.append(item)
     return replace(
         reply,

@@ -8,22 +8,24 @@ in_progress -> completed as the test chooses (``BackgroundPolicy``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .auth import Owner
 from .errors import InvalidCursor, InvalidRequest, ResponseNotFound
 from .index import OrderedIndex
 from .replies import Reply
-from .responder import ModelContext, Responder, apply_token_limit, usage_for
+from .responder import ModelContext, Responder, apply_token_limit
 from .schemas.items import ID_PREFIXES
 from .schemas.queries import PageQuery
 from .schemas.resources import Item, ItemList
 from .schemas.response_object import ResponseDeleted, ResponseList, ResponseObject, ResponseStatus
 from .schemas.responses import CreateResponseBody
+from .tokens import count_tokens, item_tokens, usage
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .store import Store, _ConversationRecord
 
 __all__ = ["ResponseStore", "BackgroundPolicy"]
 
@@ -46,8 +48,9 @@ class _ResponseRecord:
     seq: int
     created_at: int
     request: CreateResponseBody
-    context: list[Item]
+    history: _History
     input_items: list[Item]
+    context_tokens: int
     reply: Reply
     conversation_id: str | None
     status: ResponseStatus = "queued"
@@ -90,7 +93,7 @@ class _ResponseRecord:
             tool_choice=request.tool_choice if request.tool_choice is not None else "auto",
             tools=list(request.tools or []),
             truncation=request.truncation,
-            usage=self.usage or usage_for(ModelContext(model=request.model, items=()), ()),
+            usage=self.usage or usage(0, ()),
             user=request.user,
             conversation={"id": self.conversation_id} if self.conversation_id else None,
             service_tier=request.service_tier,
@@ -122,12 +125,13 @@ class ResponseStore:
         """Create (and, unless in the background, complete) a response."""
         store = self._store
         with store._lock:
-            history: list[Item] = []
+            history = _History()
             taken: dict[str, Item] = {}
             if body.conversation is not None:
                 conversation = store._visible(owner, body.conversation)
                 taken = conversation.items
-                history = [dict(conversation.items[i]) for i in conversation.order]
+                history = _History(conversation=conversation, watermark=store._seq)
+                history_tokens = conversation.tokens
             elif body.previous_response_id is not None:
                 previous = self._records.get(body.previous_response_id)
                 if previous is None or previous.owner != owner or not previous.request.store:
@@ -136,11 +140,16 @@ class ResponseStore:
                         param="previous_response_id",
                         code="previous_response_not_found",
                     )
-                history = [*previous.context, *previous.output]
+                history = _History(previous=previous)
+                history_tokens = previous.context_tokens + sum(item_tokens(i) for i in previous.output)
+            else:
+                history_tokens = 0
             input_items = self._input_items(body, taken)
+            past = history.items()
+            resolved = _resolve_references(input_items, history.lookup(past))
             context = ModelContext(
                 model=body.model,
-                items=[*history, *_resolve_references(input_items, history)],
+                items=_Concat(past, resolved),
                 instructions=body.instructions,
                 tools=body.tools or (),
                 tool_choice=body.tool_choice,
@@ -156,8 +165,9 @@ class ResponseStore:
                 seq=self._seq,
                 created_at=store.clock.now(),
                 request=body,
-                context=list(context.items),
+                history=history,
                 input_items=input_items,
+                context_tokens=history_tokens + sum(item_tokens(i) for i in resolved),
                 reply=reply,
                 conversation_id=body.conversation,
                 metadata=dict(body.metadata or {}),
@@ -303,10 +313,12 @@ class ResponseStore:
     def _finish(self, record: _ResponseRecord, status: ResponseStatus) -> None:
         """Complete the response: output items get ids; completed/incomplete ones are appended."""
         store = self._store
-        claimed: set[str] = set()
+        claimed: set[str] = {item["id"] for item in record.input_items}
+        conversation = store._conversations.get(record.conversation_id or "")
+        in_conversation: Container[str] = conversation.items if conversation is not None else ()
         output: list[Item] = []
         for item in record.reply.output:
-            item_id = store._fresh_id(ID_PREFIXES[item["type"]], claimed)
+            item_id = store._fresh_id(ID_PREFIXES[item["type"]], claimed, in_conversation)
             claimed.add(item_id)
             stored = {"id": item_id, **item}
             if item["type"] == "function_call" and not item.get("call_id"):
@@ -315,14 +327,10 @@ class ResponseStore:
         record.output = output
         record.status = status
         record.completed_at = store.clock.now()
-        record.usage = usage_for(
-            ModelContext(model=record.request.model, items=record.context, instructions=record.request.instructions),
-            output,
-        )
-        if record.conversation_id is None or status not in ("completed", "incomplete"):
+        record.usage = usage(count_tokens(record.request.instructions or "") + record.context_tokens, output)
+        if conversation is None or status not in ("completed", "incomplete"):
             return
-        conversation = store._conversations.get(record.conversation_id)
-        if conversation is None or conversation.deleted_at is not None:
+        if conversation.deleted_at is not None:
             return  # deleted meanwhile (a background response): nothing to append to
         appended = [
             item
@@ -331,14 +339,97 @@ class ResponseStore:
         ]
         store.add_items(
             record.owner,
-            record.conversation_id,
-            [{k: v for k, v in item.items()} for item in appended],
+            conversation.id,
+            [dict(item) for item in appended],
             response_id=record.id,
             response_metadata=record.metadata or None,
         )
 
 
-def _resolve_references(items: list[Item], history: list[Item]) -> list[Item]:
+def _resolve_references(items: list[Item], lookup: Callable[[str], Item | None]) -> list[Item]:
     """Replace ``item_reference`` items by the items they name, where the history has them."""
-    known = {item["id"]: item for item in history}
-    return [known.get(item["id"], item) if item.get("type") == "item_reference" else item for item in items]
+    return [
+        (lookup(item["id"]) or item) if item.get("type") == "item_reference" else item for item in items
+    ]
+
+
+class _Concat(Sequence[Item]):
+    """Two sequences read as one, without copying (a conversation's items plus the new input)."""
+
+    def __init__(self, first: Sequence[Item], second: Sequence[Item]) -> None:
+        self._first = first
+        self._second = second
+
+    def __len__(self) -> int:
+        return len(self._first) + len(self._second)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        first = len(self._first)
+        return self._first[index] if index < first else self._second[index - first]
+
+
+class _ConversationItems(Sequence[Item]):
+    """The items a conversation had at a watermark (store sequence), in order, read in place."""
+
+    def __init__(self, conversation: _ConversationRecord, watermark: int) -> None:
+        self._conversation = conversation
+        self._count = conversation.order.count_up_to(watermark)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._conversation.items[self._conversation.order.id_at(index)]
+
+
+@dataclass(frozen=True)
+class _History:
+    """What came before a response: a conversation (as of a watermark) or a previous response.
+
+    Read lazily: a response in a long conversation costs O(1) to create, not O(conversation).
+    """
+
+    conversation: _ConversationRecord | None = None
+    watermark: int = 0
+    previous: _ResponseRecord | None = None
+
+    def items(self) -> Sequence[Item]:
+        if self.conversation is not None:
+            return _ConversationItems(self.conversation, self.watermark)
+        chain: list[_ResponseRecord] = []
+        record = self.previous
+        while record is not None:
+            chain.append(record)
+            record = record.history.previous
+        out: list[Item] = list(chain[-1].history.items()) if chain else []
+        for record in reversed(chain):
+            lookup = {item["id"]: item for item in out}
+            out += _resolve_references(record.input_items, lookup.get)
+            out += record.output
+        return out
+
+    def lookup(self, past: Sequence[Item]) -> Callable[[str], Item | None]:
+        """Find a past item by id (for ``item_reference`` inputs)."""
+        if self.conversation is not None:
+            return self.conversation.items.get
+        return {item["id"]: item for item in past}.get

@@ -21,6 +21,7 @@ from .schemas.fixture import ConversationState, MockState, OwnerState, StoredIte
 from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES, item_text
 from .schemas.queries import PageQuery
 from .schemas.resources import Conversation, ConversationDeleted, ConversationList, Item, ItemList
+from .tokens import item_tokens
 
 __all__ = ["Store", "ConversationSeed"]
 
@@ -53,6 +54,7 @@ class _ConversationRecord:
     order: OrderedIndex[int] = field(default_factory=OrderedIndex)
     text: str | None = None  # lower-cased item text for search; None = stale
     seq: int = 0  # the store's sequence number at the last update (list order tie-break)
+    tokens: int = 0  # tokens of all item texts (kept up to date, for responses' usage)
 
     def to_resource(self) -> Conversation:
         return Conversation(
@@ -235,7 +237,7 @@ class Store:
                 if item_id not in record.items:
                     raise ItemNotFound(item_id, param=param)
             for item_id in unique:
-                del record.items[item_id]
+                record.tokens -= item_tokens(record.items.pop(item_id))
                 record.order.remove(item_id)
             record.text = None
             self._touch(record)
@@ -361,6 +363,7 @@ class Store:
             self._seq += 1
             record.items[item["id"]] = item
             record.order.put(item["id"], self._seq)
+            record.tokens += item_tokens(item)
         if prepared:
             record.text = None
 

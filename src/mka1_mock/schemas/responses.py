@@ -201,6 +201,22 @@ class CreateResponseBody(RequestModel):
                 param="conversation",
                 code="invalid_parameter_combination",
             )
+        if self.background and not self.store:
+            raise InvalidRequest(
+                "Background responses must be stored: drop 'store': false or 'background': true.",
+                param="store",
+                code="invalid_parameter_combination",
+            )
+        choice = self.tool_choice
+        if isinstance(choice, dict) and choice.get("type") in ("function", "custom"):
+            names = {t.get("name") for t in self.tools or () if t.get("type") == choice["type"]}
+            if choice.get("name") not in names:
+                raise InvalidRequest(
+                    f"Tool choice '{choice['type']}' named {choice.get('name')!r} is not in the "
+                    "'tools' parameter. Add the tool, or choose one that is there.",
+                    param="tool_choice",
+                    code="invalid_value",
+                )
         for name in ("webhook_url", "stream_events"):
             if getattr(self, name) and not self.background:
                 raise InvalidRequest(
