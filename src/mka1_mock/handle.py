@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 
+from .clients import LazyAsyncClient
 from .control import Controller
 from .journal import Journal
 from .replies import ReplyLike, as_reply
@@ -52,6 +53,7 @@ class Mka1Mock:
         url: str | None = None,
         api_key: str | None = None,
         fixture_dir: Path | str | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self.app = app
         self.control: Controller = app.state.control
@@ -59,6 +61,7 @@ class Mka1Mock:
         self.api_key = api_key or self.control.state.config.default_api_key
         self.fixture_dir = Path(fixture_dir) if fixture_dir is not None else Path("fixtures")
         self._closers: list[Callable[[], object]] = []
+        self._shared_http = http_client  # reused by sdk() over the socket; owned by the caller
 
     # -- where it is ---------------------------------------------------------------------------
 
@@ -243,13 +246,14 @@ class Mka1Mock:
         from meetkai_mka1 import SDK
 
         key = api_key or self.api_key
+        async_client: httpx.AsyncClient | LazyAsyncClient
         if in_process:
             sync_client = self.http(in_process=True, authorized=False)
             async_client = self._async_http()
             server_url = IN_PROCESS_URL
         else:
-            sync_client = self.http(authorized=False)
-            async_client = _async_socket_client()
+            sync_client = self._shared_http or self.http(authorized=False)
+            async_client = LazyAsyncClient(_async_socket_client)
             server_url = self.url
         return SDK(
             bearer_auth=key,

@@ -28,15 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .app import create_app
-from .config import MockConfig
-from .handle import Mka1Mock
-from .server import MockServer
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported inside the fixtures: a session that never uses the mock pays nothing
+    import httpx
     from meetkai_mka1 import SDK
 
+    from .config import MockConfig
+    from .handle import Mka1Mock
+    from .server import MockServer
+
 __all__ = [
+    "_mka1_mock_http",
     "mka1_mock",
     "mka1_mock_api_key",
     "mka1_mock_config",
@@ -80,7 +81,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     """After the test body runs, fail it if the mock crashed while serving its requests."""
     result = yield
     handle = getattr(item, "funcargs", {}).get("mka1_mock")
-    if isinstance(handle, Mka1Mock):
+    if handle is not None and type(handle).__name__ == "Mka1Mock":
         handle.check()
         left = handle.unconsumed_scripts()
         if left and item.config.getini(UNUSED_SCRIPTS_INI):
@@ -107,12 +108,26 @@ def mka1_mock_api_key() -> str:
 @pytest.fixture(scope="session")
 def mka1_mock_config(mka1_mock_api_key: str) -> MockConfig:
     """The configuration of the session's mock app."""
+    from .config import MockConfig
+
     return MockConfig(default_api_key=mka1_mock_api_key)
+
+
+@pytest.fixture(scope="session")
+def _mka1_mock_http() -> Iterator[httpx.Client]:
+    """One keep-alive HTTP client for every test's SDK (building one costs more than a test)."""
+    import httpx
+
+    with httpx.Client(verify=False) as client:  # the mock speaks plain HTTP
+        yield client
 
 
 @pytest.fixture(scope="session")
 def mka1_mock_server(mka1_mock_host: str, mka1_mock_config: MockConfig) -> Iterator[MockServer]:
     """One mock server for the whole session (each xdist worker has its own), on a free port."""
+    from .app import create_app
+    from .server import MockServer
+
     with MockServer(create_app(config=mka1_mock_config), host=mka1_mock_host) as server:
         yield server
 
@@ -139,13 +154,17 @@ def mka1_mock(
     mka1_mock_server: MockServer,
     mka1_mock_api_key: str,
     mka1_mock_fixture_dir: Path,
+    _mka1_mock_http: httpx.Client,
 ) -> Iterator[Mka1Mock]:
     """The handle on the session's mock, reset for this test (cheap: no restart)."""
+    from .handle import Mka1Mock
+
     handle = Mka1Mock(
         mka1_mock_server.app,  # type: ignore[arg-type]
         url=mka1_mock_server.url,
         api_key=mka1_mock_api_key,
         fixture_dir=mka1_mock_fixture_dir,
+        http_client=_mka1_mock_http,
     )
     handle.reset()
     markers = list(request.node.iter_markers(MARKER))
