@@ -67,20 +67,21 @@ def main(argv: list[str] | None = None) -> int:
     out["create_app_s"], out["server_start_s"], out["server_stop_s"] = create_apps, starts, stops
 
     # The per-test part, as the fixture runs it: on the session server's app, with its URL.
-    server = MockServer(create_app(config=MockConfig(default_api_key=api_key)), host="127.0.0.1").start()
+    session_app = create_app(config=MockConfig(default_api_key=api_key))
+    server = MockServer(session_app, host="127.0.0.1").start()
     try:
-        app, url = server.app, server.url
+        url = server.url
         fixture_dir = tempfile.gettempdir()
         n = args.iterations
         a = clock()
         for _ in range(n):
-            handle = Mka1Mock(app, url=url, api_key=api_key, fixture_dir=fixture_dir)  # type: ignore[arg-type]
+            handle = Mka1Mock(session_app, url=url, api_key=api_key, fixture_dir=fixture_dir)
             handle.reset()
             handle.close()
         out["handle_us"] = 1e6 * (clock() - a) / n
         out["iterations"] = n
 
-        handle = Mka1Mock(app, url=url, api_key=api_key, fixture_dir=fixture_dir)  # type: ignore[arg-type]
+        handle = Mka1Mock(session_app, url=url, api_key=api_key, fixture_dir=fixture_dir)
         a = clock()
         handle.sdk()  # the first one imports meetkai_mka1
         out["import_sdk_s"] = clock() - a
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         n = args.sdk_iterations
         a = clock()
         for _ in range(n):
-            handle = Mka1Mock(app, url=url, api_key=api_key, fixture_dir=fixture_dir)  # type: ignore[arg-type]
+            handle = Mka1Mock(session_app, url=url, api_key=api_key, fixture_dir=fixture_dir)
             handle.reset()
             handle.sdk()
             handle.close()
