@@ -34,7 +34,7 @@ class _RuleBuilder:
         return self._control.add_rule(as_reply(reply), **self._matchers)
 
 
-if TYPE_CHECKING:  # the clients are optional: meetkai-mka1 and httpx come with the test extra
+if TYPE_CHECKING:  # meetkai-mka1 is optional (the test extra); it is imported when sdk() is called
     import httpx
     from meetkai_mka1 import SDK
 
