@@ -8,12 +8,13 @@ in_progress -> completed as the test chooses (``BackgroundPolicy``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Container
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal
 
 from .auth import Owner
 from .errors import InvalidCursor, InvalidRequest, ResponseNotFound
+from .history import Concat, History, resolve_references
 from .index import OrderedIndex
 from .replies import Reply
 from .responder import ModelContext, Responder, apply_token_limit
@@ -25,7 +26,7 @@ from .schemas.responses import CreateResponseBody
 from .tokens import count_tokens, item_tokens, usage
 
 if TYPE_CHECKING:
-    from .store import Store, _ConversationRecord
+    from .store import Store
 
 __all__ = ["ResponseStore", "BackgroundPolicy"]
 
@@ -42,13 +43,13 @@ class BackgroundPolicy:
 
 
 @dataclass(slots=True)
-class _ResponseRecord:
+class ResponseRecord:
     id: str
     owner: Owner
     seq: int
     created_at: int
     request: CreateResponseBody
-    history: _History
+    history: History
     input_items: list[Item]
     context_tokens: int
     reply: Reply
@@ -114,7 +115,7 @@ class ResponseStore:
         self._init_state()
 
     def _init_state(self) -> None:
-        self._records: dict[str, _ResponseRecord] = {}
+        self._records: dict[str, ResponseRecord] = {}
         self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
         self._seq = 0
         self.background = BackgroundPolicy()
@@ -125,12 +126,12 @@ class ResponseStore:
         """Create (and, unless in the background, complete) a response."""
         store = self._store
         with store._lock:
-            history = _History()
+            history = History()
             taken: dict[str, Item] = {}
             if body.conversation is not None:
                 conversation = store._visible(owner, body.conversation)
                 taken = conversation.items
-                history = _History(conversation=conversation, watermark=store._seq)
+                history = History(conversation=conversation, watermark=store._seq)
                 history_tokens = conversation.tokens
             elif body.previous_response_id is not None:
                 previous = self._records.get(body.previous_response_id)
@@ -140,16 +141,16 @@ class ResponseStore:
                         param="previous_response_id",
                         code="previous_response_not_found",
                     )
-                history = _History(previous=previous)
+                history = History(previous=previous)
                 history_tokens = previous.context_tokens + sum(item_tokens(i) for i in previous.output)
             else:
                 history_tokens = 0
             input_items = self._input_items(body, taken)
             past = history.items()
-            resolved = _resolve_references(input_items, history.lookup(past))
+            resolved = resolve_references(input_items, history.lookup(past))
             context = ModelContext(
                 model=body.model,
-                items=_Concat(past, resolved),
+                items=Concat(past, resolved),
                 instructions=body.instructions,
                 tools=body.tools or (),
                 tool_choice=body.tool_choice,
@@ -159,7 +160,7 @@ class ResponseStore:
             )
             reply = apply_token_limit(responder.decide(context), body.max_output_tokens)
             self._seq += 1
-            record = _ResponseRecord(
+            record = ResponseRecord(
                 id=store._fresh_id("resp", self._records),
                 owner=owner,
                 seq=self._seq,
@@ -281,7 +282,7 @@ class ResponseStore:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _visible(self, owner: Owner, response_id: str) -> _ResponseRecord:
+    def _visible(self, owner: Owner, response_id: str) -> ResponseRecord:
         record = self._records.get(response_id)
         if record is None or record.owner != owner or not record.request.store:
             raise ResponseNotFound(response_id)
@@ -310,7 +311,7 @@ class ResponseStore:
             out.append({"id": item_id, **item})
         return out
 
-    def _finish(self, record: _ResponseRecord, status: ResponseStatus) -> None:
+    def _finish(self, record: ResponseRecord, status: ResponseStatus) -> None:
         """Complete the response: output items get ids; completed/incomplete ones are appended."""
         store = self._store
         claimed: set[str] = {item["id"] for item in record.input_items}
@@ -344,92 +345,3 @@ class ResponseStore:
             response_id=record.id,
             response_metadata=record.metadata or None,
         )
-
-
-def _resolve_references(items: list[Item], lookup: Callable[[str], Item | None]) -> list[Item]:
-    """Replace ``item_reference`` items by the items they name, where the history has them."""
-    return [
-        (lookup(item["id"]) or item) if item.get("type") == "item_reference" else item for item in items
-    ]
-
-
-class _Concat(Sequence[Item]):
-    """Two sequences read as one, without copying (a conversation's items plus the new input)."""
-
-    def __init__(self, first: Sequence[Item], second: Sequence[Item]) -> None:
-        self._first = first
-        self._second = second
-
-    def __len__(self) -> int:
-        return len(self._first) + len(self._second)
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        first = len(self._first)
-        return self._first[index] if index < first else self._second[index - first]
-
-
-class _ConversationItems(Sequence[Item]):
-    """The items a conversation had at a watermark (store sequence), in order, read in place."""
-
-    def __init__(self, conversation: _ConversationRecord, watermark: int) -> None:
-        self._conversation = conversation
-        self._count = conversation.order.count_up_to(watermark)
-
-    def __len__(self) -> int:
-        return self._count
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._conversation.items[self._conversation.order.id_at(index)]
-
-
-@dataclass(frozen=True)
-class _History:
-    """What came before a response: a conversation (as of a watermark) or a previous response.
-
-    Read lazily: a response in a long conversation costs O(1) to create, not O(conversation).
-    """
-
-    conversation: _ConversationRecord | None = None
-    watermark: int = 0
-    previous: _ResponseRecord | None = None
-
-    def items(self) -> Sequence[Item]:
-        if self.conversation is not None:
-            return _ConversationItems(self.conversation, self.watermark)
-        chain: list[_ResponseRecord] = []
-        record = self.previous
-        while record is not None:
-            chain.append(record)
-            record = record.history.previous
-        out: list[Item] = list(chain[-1].history.items()) if chain else []
-        for record in reversed(chain):
-            lookup = {item["id"]: item for item in out}
-            out += _resolve_references(record.input_items, lookup.get)
-            out += record.output
-        return out
-
-    def lookup(self, past: Sequence[Item]) -> Callable[[str], Item | None]:
-        """Find a past item by id (for ``item_reference`` inputs)."""
-        if self.conversation is not None:
-            return self.conversation.items.get
-        return {item["id"]: item for item in past}.get

@@ -9,81 +9,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from .auth import Owner
 from .clock import Clock
+from .conversation_record import ConversationRecord, ConversationSeed
 from .errors import ConversationNotFound, InvalidCursor, InvalidRequest, ItemNotFound
 from .ids import IdFactory
 from .index import OrderedIndex
 from .response_store import ResponseStore
-from .schemas.fixture import ConversationState, MockState, OwnerState, StoredItem
-from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES, item_text
+from .schemas.fixture import MockState
+from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES
 from .schemas.queries import PageQuery
 from .schemas.resources import Conversation, ConversationDeleted, ConversationList, Item, ItemList
 from .tokens import item_tokens
 
-__all__ = ["Store", "ConversationSeed"]
-
-
-@dataclass(frozen=True)
-class ConversationSeed:
-    """A conversation to load as it is (fixtures, seeding): unpinned values are generated.
-
-    ``items`` are validated items; each may carry its own ``id``, ``response_id`` and ``metadata``.
-    """
-
-    owner: Owner
-    id: str | None = None
-    created_at: int | None = None
-    updated_at: int | None = None
-    deleted_at: int | None = None
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    items: Sequence[Item] = ()
-
-
-@dataclass(slots=True)
-class _ConversationRecord:
-    id: str
-    owner: Owner
-    created_at: int
-    updated_at: int
-    metadata: dict[str, str]
-    deleted_at: int | None = None
-    items: dict[str, Item] = field(default_factory=dict)
-    order: OrderedIndex[int] = field(default_factory=OrderedIndex)
-    text: str | None = None  # lower-cased item text for search; None = stale
-    seq: int = 0  # the store's sequence number at the last update (list order tie-break)
-    tokens: int = 0  # tokens of all item texts (kept up to date, for responses' usage)
-
-    def to_resource(self) -> Conversation:
-        return Conversation(
-            id=self.id,
-            created_at=self.created_at,
-            deleted_at=self.deleted_at,
-            metadata=dict(self.metadata),
-            identity=self.owner.identity,
-        )
-
-    def to_state(self) -> ConversationState:
-        return ConversationState(
-            id=self.id,
-            owner=OwnerState(
-                user_id=self.owner.user_id,
-                on_behalf_of=self.owner.on_behalf_of,
-                identity=self.owner.identity,
-            ),
-            created_at=self.created_at,
-            updated_at=self.updated_at,
-            deleted_at=self.deleted_at,
-            metadata=dict(self.metadata),
-            items=[StoredItem.model_validate(self.items[i]) for i in self.order],
-        )
-
-    def search_text(self) -> str:
-        if self.text is None:
-            self.text = "\n".join(t for item in self.items.values() for t in item_text(item)).lower()
-        return self.text
+__all__ = ["Store", "ConversationSeed", "ConversationRecord"]
 
 
 class Store:
@@ -97,7 +37,7 @@ class Store:
         self._init_state()
 
     def _init_state(self) -> None:
-        self._conversations: dict[str, _ConversationRecord] = {}
+        self._conversations: dict[str, ConversationRecord] = {}
         self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
         self._seq = 0
         self.responses._init_state()
@@ -119,7 +59,7 @@ class Store:
         """A new conversation with ``items`` (already validated) in it."""
         with self._lock:
             now = self.clock.now()
-            record = _ConversationRecord(
+            record = ConversationRecord(
                 id=self._fresh_id("conv", self._conversations),
                 owner=owner,
                 created_at=now,
@@ -272,7 +212,7 @@ class Store:
                 created = seed.created_at if seed.created_at is not None else now
                 conversation_id = seed.id or self._fresh_id("conv", existing, claimed)
                 claimed.add(conversation_id)
-                record = _ConversationRecord(
+                record = ConversationRecord(
                     id=conversation_id,
                     owner=seed.owner,
                     created_at=created,
@@ -297,7 +237,7 @@ class Store:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _visible(self, owner: Owner, conversation_id: str) -> _ConversationRecord:
+    def _visible(self, owner: Owner, conversation_id: str) -> ConversationRecord:
         record = self._conversations.get(conversation_id)
         if record is None or record.deleted_at is not None or record.owner != owner:
             raise ConversationNotFound(conversation_id)
@@ -310,7 +250,7 @@ class Store:
             if not any(candidate in used for used in taken):
                 return candidate
 
-    def _touch(self, record: _ConversationRecord, at: int | None = None) -> None:
+    def _touch(self, record: ConversationRecord, at: int | None = None) -> None:
         """Mark the conversation updated now: it moves to the newest end of its owner's list."""
         record.updated_at = self.clock.now() if at is None else at
         self._seq += 1
@@ -321,7 +261,7 @@ class Store:
 
     def _prepare_items(
         self,
-        record: _ConversationRecord,
+        record: ConversationRecord,
         items: Sequence[Item],
         origin: tuple[str | None, Mapping[str, str] | None] | None,
     ) -> list[Item]:
@@ -358,7 +298,7 @@ class Store:
             prepared.append(stored)
         return prepared
 
-    def _add_prepared(self, record: _ConversationRecord, prepared: Sequence[Item]) -> None:
+    def _add_prepared(self, record: ConversationRecord, prepared: Sequence[Item]) -> None:
         for item in prepared:
             self._seq += 1
             record.items[item["id"]] = item
