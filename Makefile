@@ -12,13 +12,15 @@ ARGS   ?=
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
-	touch $(STAMP)
+	@echo "mka1-mock: installing .venv from pyproject.toml" >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip >&2
+	@$(BIN)/python -m pip install --quiet -e '.[test,lint]' >&2
+	@touch $(STAMP)
 
+# '@' and bootstrap output on stderr: the server's first stdout line is its "listening" line.
 serve: $(STAMP)
-	$(BIN)/mka1-mock serve --host $(HOST) --port $(PORT) $(ARGS)
+	@$(BIN)/mka1-mock serve --host $(HOST) --port $(PORT) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
@@ -31,4 +33,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache bench/.cache

@@ -55,7 +55,7 @@ MESSAGE_BODY = json.dumps(
 ).encode()
 PAGE = 20
 START_TIMEOUT = 120.0  # seconds for a server to seed and start listening
-PYCACHE_PREFIX = Path(tempfile.gettempdir()) / "mka1-mock-bench-pycache"
+PYCACHE_PREFIX = Path(__file__).resolve().parent / ".cache" / "pycache"  # inside the project, git-ignored
 REQUEST_TIMEOUT = 30.0
 
 
@@ -67,7 +67,7 @@ def child_env(*, bytecode_cache: bool = True) -> dict[str, str]:
     """The environment of the processes run.py starts (servers, helper, pytest suites).
 
     With ``bytecode_cache`` (the default) they write and read compiled modules as on a developer's
-    machine, but in a private cache outside the repository (PYTHONPYCACHEPREFIX=PYCACHE_PREFIX), even
+    machine, but in a private cache under bench/.cache/ (PYTHONPYCACHEPREFIX=PYCACHE_PREFIX), even
     when this process runs with PYTHONDONTWRITEBYTECODE set. Without it, nothing is written: every
     import without a __pycache__ entry compiles from source, and pytest assertion-rewrites the plugin's
     modules again in every session. PYTEST_ADDOPTS/PYTEST_PLUGINS of the caller are dropped.

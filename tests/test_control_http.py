@@ -424,3 +424,23 @@ def test_cli_with_a_bad_fixture_exits_2(tmp_path: Path, kind: str) -> None:
         assert "not found" in result.stderr
     else:
         assert "conversations[0].items[0].role" in result.stderr
+
+
+def test_control_bodies_need_no_json_content_type(mka1_mock: Mka1Mock) -> None:
+    """A bare ``curl -d`` (form content type) works on the control plane, unlike on /api/."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    scripted = requests.post(
+        mka1_mock.url + "/__mock__/responder/replies", data='{"replies": ["scripted!"]}', headers=form, timeout=5
+    )
+    api = requests.post(
+        mka1_mock.base_url + "/responses",
+        data='{"model": "auto", "input": "hi"}',
+        headers={**form, "Authorization": f"Bearer {mka1_mock.api_key}"},
+        timeout=5,
+    )
+    assert scripted.status_code == 200
+    assert scripted.json()["queue"] == ["text 'scripted!'"]
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "unsupported_content_type"
+    assert mka1_mock.unconsumed_scripts() == ["queued reply: text 'scripted!'"]
+    mka1_mock.clear_scripts()

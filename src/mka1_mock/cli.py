@@ -124,7 +124,11 @@ def _serve(args: argparse.Namespace) -> int:
             app, host=args.host, port=args.port, log_level=args.log_level, on_ready=announce
         )
     except OSError as err:
-        print(f"mka1-mock: cannot listen on {args.host}:{args.port}: {err}", file=sys.stderr)
+        print(
+            f"mka1-mock: cannot listen on {args.host}:{args.port}: {err}. Is another server using "
+            "it? Pick another --port, or --port 0 for a free one.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

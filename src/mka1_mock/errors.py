@@ -103,7 +103,8 @@ class RouteNotFound(MockError):
         return {
             "message": "no Route matched with those values",
             "detail": f"mka1-mock serves no route for {self.method} {self.path}; "
-            "MKA1 routes live under /api/v1/llm/ (see the README for the list).",
+            "the emulated routes are /api/v1/llm/conversations[/...] and /api/v1/llm/responses[/...] "
+            "(see 'What is emulated' in the README).",
         }
 
 

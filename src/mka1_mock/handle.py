@@ -243,7 +243,13 @@ class Mka1Mock:
     def sdk(self, *, in_process: bool = False, api_key: str | None = None) -> SDK:
         """An official ``meetkai_mka1.SDK`` on this mock, retries off. ``in_process=True`` skips
         the socket: requests go straight into the app (sync and ``*_async`` methods alike)."""
-        from meetkai_mka1 import SDK
+        try:
+            from meetkai_mka1 import SDK
+        except ImportError as err:
+            raise ImportError(
+                "sdk() needs the official MKA1 SDK: pip install meetkai-mka1 "
+                "(or install mka1-mock with its 'test' extra)."
+            ) from err
 
         key = api_key or self.api_key
         async_client: httpx.AsyncClient | LazyAsyncClient

@@ -80,12 +80,12 @@ async def get_state(request: Request) -> Response:
 
 
 async def put_state(request: Request) -> Response:
-    _control(request).replace_state(await read_json(request))
+    _control(request).replace_state(await read_json(request, require_json_type=False))
     return JSONResponse(_summary(request))
 
 
 async def load_fixture(request: Request) -> Response:
-    loaded = _control(request).load(await read_json(request))
+    loaded = _control(request).load(await read_json(request, require_json_type=False))
     return JSONResponse({"loaded": [c.id for c in loaded], **_summary(request)})
 
 
@@ -103,7 +103,7 @@ async def clear_requests(request: Request) -> Response:
 
 
 async def clock(request: Request) -> Response:
-    body = parse(ClockBody, await read_json(request))
+    body = parse(ClockBody, await read_json(request, require_json_type=False))
     control = _control(request)
     if body.unfreeze:
         control.unfreeze_time()
@@ -116,20 +116,20 @@ async def clock(request: Request) -> Response:
 
 
 async def ids(request: Request) -> Response:
-    body = parse(IdsBody, await read_json(request))
+    body = parse(IdsBody, await read_json(request, require_json_type=False))
     _control(request).seed_ids(body.seed, sequential=body.sequential)
     return JSONResponse({"seed": body.seed, "sequential": body.sequential})
 
 
 async def queue_replies(request: Request) -> Response:
-    body = parse(RepliesBody, await read_json(request))
+    body = parse(RepliesBody, await read_json(request, require_json_type=False))
     replies = [Reply.from_spec(spec, f"replies[{n}]") for n, spec in enumerate(body.replies)]
     _control(request).queue_replies(*replies)
     return JSONResponse(request.app.state.mock.responder.pending())
 
 
 async def add_rule(request: Request) -> Response:
-    body = parse(RuleBody, await read_json(request))
+    body = parse(RuleBody, await read_json(request, require_json_type=False))
     match = body.match
     _control(request).add_rule(
         Reply.from_spec(body.reply),
@@ -153,13 +153,13 @@ async def clear_responder(request: Request) -> Response:
 
 
 async def background(request: Request) -> Response:
-    body = parse(BackgroundBody, await read_json(request))
+    body = parse(BackgroundBody, await read_json(request, require_json_type=False))
     _control(request).set_background(body.mode, body.retrievals)
     return JSONResponse({"mode": body.mode, "retrievals": body.retrievals})
 
 
 async def advance_response(request: Request) -> Response:
-    body = parse(AdvanceBody, await read_json(request))
+    body = parse(AdvanceBody, await read_json(request, require_json_type=False))
     response = _control(request).advance_response(request.path_params["response_id"], to_end=body.to_end)
     return JSONResponse(response.to_wire())
 

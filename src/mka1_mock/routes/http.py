@@ -67,8 +67,12 @@ def _finite_float(text: str) -> float:
     return value
 
 
-async def read_json(request: Request) -> Any:
-    """The request's JSON body (``{}`` when empty), within the configured size limit."""
+async def read_json(request: Request, *, require_json_type: bool = True) -> Any:
+    """The request's JSON body (``{}`` when empty), within the configured size limit.
+
+    API routes require ``Content-Type: application/json`` as the real API does; the control plane
+    (``require_json_type=False``) reads any body as JSON, so a bare ``curl -d`` works.
+    """
     limit = config_of(request).max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -84,7 +88,7 @@ async def read_json(request: Request) -> Any:
     if not raw.strip():
         return {}
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
+    if require_json_type and content_type != "application/json" and not content_type.endswith("+json"):
         raise InvalidRequest(
             f"Unsupported Content-Type {content_type or '(none)'!r}: the body must be JSON. Send the "
             "header 'Content-Type: application/json'.",

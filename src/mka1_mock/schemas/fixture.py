@@ -126,7 +126,7 @@ class ConversationState(_Strict):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(item_id)
+        raise KeyError(f"no item {item_id!r} in conversation {self.id!r}")
 
 
 class MockState(_Strict):
@@ -138,7 +138,8 @@ class MockState(_Strict):
         for conversation in self.conversations:
             if conversation.id == conversation_id:
                 return conversation
-        raise KeyError(conversation_id)
+        known = ", ".join(c.id for c in self.conversations[:10]) or "none"
+        raise KeyError(f"no conversation {conversation_id!r} in the mock (it holds: {known})")
 
     def to_fixture(self) -> dict[str, Any]:
         """This state as a fixture file (owners by user id), loadable with ``load``."""
