@@ -1151,3 +1151,17 @@ def test_get_with_stream_replays_the_events(sdk: SDK, mka1_mock: Mka1Mock) -> No
     tail = stream_events(sdk.llm.responses.get(response_id=created.id, stream=True, starting_after=len(replay) - 3))
     assert [e.data.sequence_number for e in tail] == [len(replay) - 2, len(replay) - 1]
     assert event_types(tail) == ["response.output_item.done", "response.completed"]
+
+
+def test_immediate_background_mode_finishes_right_after_create(mka1_mock: Mka1Mock, api: Api) -> None:
+    """In "immediate" mode the create answers queued, yet the response is done and appended at once."""
+    mka1_mock.background_responses("immediate")
+    conv = mka1_mock.add_conversation()
+    created = api.post(
+        "/responses", json={"model": "auto", "input": "now", "conversation": conv.id, "background": True}
+    ).json()
+    appended = [item.response_id for item in mka1_mock.conversation(conv.id).items]
+    fetched = api.get(f"/responses/{created['id']}").json()
+    assert created["status"] == "queued"
+    assert appended == [created["id"], created["id"]]
+    assert (fetched["status"], fetched["output_text"]) == ("completed", "You said: now")

@@ -166,10 +166,10 @@ class Controller:
         self.state.responder.reset()
 
     def set_background(self, mode: str = "retrievals", retrievals: int = 2) -> None:
-        """How background responses progress: completed on the Nth retrieval, or ``manual``."""
-        if mode not in ("retrievals", "manual") or retrievals < 1:
+        """How background responses progress: ``immediate``, completed on the Nth retrieval, or ``manual``."""
+        if mode not in ("immediate", "retrievals", "manual") or retrievals < 1:
             raise InvalidRequest(
-                "Background mode must be 'retrievals' (with retrievals >= 1) or 'manual'.",
+                "Background mode must be 'immediate', 'retrievals' (with retrievals >= 1) or 'manual'.",
                 param="mode",
             )
         self.state.store.responses.background = BackgroundPolicy(mode=mode, retrievals=retrievals)  # type: ignore[arg-type]

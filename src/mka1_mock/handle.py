@@ -200,8 +200,9 @@ class Mka1Mock:
         self.control.clear_scripts()
 
     def background_responses(self, mode: str = "retrievals", *, retrievals: int = 2) -> None:
-        """Background responses complete on their Nth retrieval (``retrievals``), or only when the
-        test calls ``advance_response``/``complete_response`` (``mode="manual"``)."""
+        """Background responses finish right after their create (``"immediate"``), on their Nth
+        retrieval (``"retrievals"``, the default, N=2), or only when the test calls
+        ``advance_response``/``complete_response`` (``"manual"``)."""
         self.control.set_background(mode, retrievals)
 
     def advance_response(self, response_id: str) -> ResponseObject:

@@ -35,10 +35,11 @@ FINISHED = frozenset({"completed", "failed", "incomplete", "cancelled"})
 
 @dataclass
 class BackgroundPolicy:
-    """How background responses progress: ``retrievals`` (completed on the Nth GET, in_progress
-    before that) or ``manual`` (only ``advance``/``complete`` from the test move them)."""
+    """How background responses progress: ``immediate`` (the create answers ``queued``, but the
+    response finishes right after it), ``retrievals`` (completed on the Nth GET, in_progress before
+    that) or ``manual`` (only ``advance``/``complete`` from the test move them)."""
 
-    mode: Literal["retrievals", "manual"] = "retrievals"
+    mode: Literal["immediate", "retrievals", "manual"] = "retrievals"
     retrievals: int = 2
 
 
@@ -180,7 +181,11 @@ class ResponseStore:
                 self._by_owner.setdefault(owner, OrderedIndex()).put(record.id, (record.created_at, record.seq))
             if not body.background:
                 self._finish(record, reply.status)
-            return record.to_resource()
+                return record.to_resource()
+            queued = record.to_resource()
+            if self.background.mode == "immediate":
+                self._finish(record, reply.status)
+            return queued
 
     def get(self, owner: Owner, response_id: str) -> ResponseObject:
         """The response; each retrieval moves a background response along its policy."""
