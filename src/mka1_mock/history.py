@@ -27,7 +27,28 @@ def resolve_references(items: list[Item], lookup: Callable[[str], Item | None]) 
     ]
 
 
-class Concat(Sequence[Item]):
+class _View(Sequence[Item]):
+    """A read-only sequence defined by its length and ``_at(index)`` for 0 <= index < len."""
+
+    def _at(self, index: int) -> Item:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        size = len(self)
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(size))]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(index)
+        return self._at(index)
+
+
+class Concat(_View):
     """Two sequences read as one, without copying (a conversation's items plus the new input)."""
 
     def __init__(self, first: Sequence[Item], second: Sequence[Item]) -> None:
@@ -37,22 +58,12 @@ class Concat(Sequence[Item]):
     def __len__(self) -> int:
         return len(self._first) + len(self._second)
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _at(self, index: int) -> Item:
         first = len(self._first)
         return self._first[index] if index < first else self._second[index - first]
 
 
-class ConversationItems(Sequence[Item]):
+class ConversationItems(_View):
     """The items a conversation had at a watermark (store sequence), in order, read in place."""
 
     def __init__(self, conversation: ConversationRecord, watermark: int) -> None:
@@ -62,17 +73,7 @@ class ConversationItems(Sequence[Item]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
+    def _at(self, index: int) -> Item:
         return self._conversation.items[self._conversation.order.id_at(index)]
 
 
