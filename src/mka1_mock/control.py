@@ -218,10 +218,21 @@ class Controller:
         except InvalidRequest as err:
             raise InvalidRequest(f"Invalid {source}: {err.message}", param=err.param, code=err.code) from None
         items = []
-        for original, item in zip(conversation.items, validated, strict=True):
-            for key in _ORIGIN_KEYS:
-                if key in original:
-                    item[key] = original[key]
+        for n, (original, item) in enumerate(zip(conversation.items, validated, strict=True)):
+            where_item = f"{where}.items[{n}]"
+            response_id = original.get("response_id")
+            if response_id is not None and not isinstance(response_id, str):
+                raise InvalidRequest(
+                    f"Invalid {source}: '{where_item}.response_id' must be a string or null.",
+                    param=f"{where_item}.response_id",
+                    code="invalid_type",
+                )
+            if "response_id" in original:
+                item["response_id"] = response_id
+            if original.get("metadata") is not None:
+                item["metadata"] = check_metadata(original["metadata"], param=f"{where_item}.metadata")
+            elif "metadata" in original:
+                item["metadata"] = None
             items.append(item)
         return ConversationSeed(
             owner=owner,

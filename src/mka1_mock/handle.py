@@ -96,6 +96,12 @@ class Mka1Mock:
         while self._closers:
             self._closers.pop()()
 
+    def __enter__(self) -> Mka1Mock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # -- time and ids --------------------------------------------------------------------------
 
     def freeze_time(self, at: int | None = None) -> int:

@@ -1,17 +1,16 @@
 """A synchronous ``httpx`` transport that calls the ASGI app directly: HTTP with no socket.
 
-httpx ships only an async ASGI transport; this one runs it on a private event loop thread (an anyio
-blocking portal), so a plain ``httpx.Client`` (and the official SDK built on it) can talk to the app
-in-process. Exceptions the app raises propagate to the caller, so a crash in the mock surfaces in the
-test that caused it.
+httpx ships only an async ASGI transport; this one runs it on a private event loop in a daemon
+thread, so a plain ``httpx.Client`` (and the official SDK built on it) can talk to the app
+in-process. A client that is never closed does not keep the interpreter from exiting.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import asyncio
+import threading
 from typing import Any
 
-import anyio.from_thread
 import httpx
 from starlette.types import ASGIApp
 
@@ -21,14 +20,18 @@ __all__ = ["InProcessTransport"]
 class InProcessTransport(httpx.BaseTransport):
     def __init__(self, app: ASGIApp) -> None:
         self._asgi = httpx.ASGITransport(app=app)
-        self._portal_cm: AbstractContextManager[Any] | None = None
-        self._portal: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
-    def _ensure_portal(self) -> Any:
-        if self._portal is None:
-            self._portal_cm = anyio.from_thread.start_blocking_portal()
-            self._portal = self._portal_cm.__enter__()
-        return self._portal
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(target=loop.run_forever, name="mka1-mock-in-process", daemon=True)
+                thread.start()
+                self._loop, self._thread = loop, thread
+            return self._loop
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()  # a read request's stream serves async readers too
@@ -38,13 +41,15 @@ class InProcessTransport(httpx.BaseTransport):
             body = await response.aread()
             return response.status_code, response.headers, body, response.extensions
 
-        status, headers, body, extensions = self._ensure_portal().call(call)
-        return httpx.Response(
-            status, headers=headers, stream=httpx.ByteStream(body), extensions=extensions
-        )
+        future = asyncio.run_coroutine_threadsafe(call(), self._running_loop())
+        status, headers, body, extensions = future.result()
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), extensions=extensions)
 
     def close(self) -> None:
-        if self._portal_cm is not None:
-            self._portal_cm.__exit__(None, None, None)
-            self._portal_cm = None
-            self._portal = None
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is not None and thread is not None:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            loop.close()

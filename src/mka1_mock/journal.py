@@ -187,6 +187,7 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._seq = 0
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -31,6 +31,7 @@ _INFER = (("object", ("properties", "required", "additionalProperties")),
           ("array", ("items", "prefixItems", "minItems", "maxItems", "uniqueItems")),
           ("string", ("minLength", "maxLength", "pattern", "format")),
           ("number", ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")))
+MAX_SIZE = 10_000  # longest string / array generated: a schema can't make the mock build gigabytes
 _LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems"})
 _UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems"})
 _PYTYPES: Mapping[str, type[Any]] = MappingProxyType(
@@ -157,6 +158,8 @@ def _fit(text: str, n: int, lo: int, hi: int | None, pad: str = "x") -> str:
 
 def _string(s: Mapping[str, Any], ptr: str, name: str | None, n: int) -> str:
     lo, hi, pattern = s.get("minLength", 0), s.get("maxLength"), s.get("pattern")
+    if isinstance(lo, int) and lo > MAX_SIZE:
+        raise UnsupportedSchema(ptr, "minLength", f"is above the {MAX_SIZE} the mock generates")
     if hi is not None and lo > hi:
         raise UnsupportedSchema(ptr, "maxLength", "is below minLength")
     if (fmt := _FORMATS.get(s["format"]) if isinstance(s.get("format"), str) else None) is not None:
@@ -395,6 +398,8 @@ class _Builder:
             n: int) -> list[Any]:
         prefix, items = list(s.get("prefixItems") or ()), s.get("items", True)
         lo, hi = s.get("minItems", 0), s.get("maxItems")
+        if isinstance(lo, int) and lo > MAX_SIZE:
+            raise UnsupportedSchema(ptr, "minItems", f"is above the {MAX_SIZE} the mock generates")
         if hi is not None and lo > hi:
             raise UnsupportedSchema(ptr, "maxItems", "is below minItems")
         count = lo if minimal or _recursive(items, stack) else max(lo, 1, len(prefix))

@@ -113,8 +113,7 @@ class Reply:
     @classmethod
     def items(cls, *items: Mapping[str, Any]) -> Reply:
         """Any output items (validated as the API validates input items)."""
-        validated = validate_items([dict(i) for i in items], param="items")
-        return cls(output=tuple(validated), label=f"{len(validated)} item(s)")
+        return cls(output=tuple(_output_items([dict(i) for i in items], "items")), label=f"{len(items)} item(s)")
 
     # -- JSON specs (the /__mock__/ door) ------------------------------------------------------
 
@@ -152,13 +151,28 @@ class Reply:
                         param=f"{param}.function_call.name",
                         code="missing_required_parameter",
                     )
-                return cls.function_call(value["name"], value.get("arguments"), call_id=value.get("call_id"))
+                call_id = value.get("call_id")
+                if call_id is not None and not isinstance(call_id, str):
+                    raise InvalidRequest(
+                        f"Invalid type for '{param}.function_call.call_id': expected a string.",
+                        param=f"{param}.function_call.call_id",
+                        code="invalid_type",
+                    )
+                arguments = value.get("arguments")
+                if arguments is not None and not isinstance(arguments, (str, dict)):
+                    raise InvalidRequest(
+                        f"Invalid type for '{param}.function_call.arguments': expected an object or a "
+                        "JSON string.",
+                        param=f"{param}.function_call.arguments",
+                        code="invalid_type",
+                    )
+                return cls.function_call(value["name"], arguments, call_id=call_id)
             if kind == "failure":
                 return cls.failure(**_kwargs(value, {"message", "code"}))
             if kind == "incomplete":
                 return cls.incomplete(**_kwargs(value, {"reason", "text"}))
             if kind == "items":
-                validated = validate_items(value, param=f"{param}.items")
+                validated = _output_items(value, f"{param}.items")
                 return cls(output=tuple(validated), label=f"{len(validated)} item(s)")
         except (KeyError, TypeError, ValueError) as err:
             raise InvalidRequest(f"Invalid '{param}.{kind}': {err}", param=f"{param}.{kind}") from None
@@ -166,6 +180,23 @@ class Reply:
 
     def describe(self) -> str:
         return self.label or self.status
+
+
+def _output_items(items: Any, param: str) -> list[dict[str, Any]]:
+    """Items a model can output: valid items, no references, message parts as objects."""
+    validated = validate_items(items, param=param)
+    for n, item in enumerate(validated):
+        if item["type"] == "item_reference":
+            raise InvalidRequest(
+                f"Invalid '{param}[{n}]': an item_reference cannot be model output.", param=f"{param}[{n}].type"
+            )
+        content = item.get("content")
+        if item["type"] == "message" and isinstance(content, list):
+            item["content"] = [
+                {"type": "output_text", "text": part, "annotations": []} if isinstance(part, str) else part
+                for part in content
+            ]
+    return validated
 
 
 def _str(value: Any) -> str:

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .errors import InvalidRequest
 from .json_example import UnsupportedSchema, example_for
 from .replies import Reply
 from .schemas.items import item_text
@@ -150,6 +151,23 @@ class Responder:
         return default_reply(context)
 
 
+def _example(schema: Any, param: str) -> Any:
+    """A document valid against a client's schema, or a 400 saying why the default can't make one
+    (the request is rejected before anything is stored)."""
+    try:
+        return example_for(schema)
+    except UnsupportedSchema as err:
+        reason = str(err)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, re.error) as err:
+        reason = f"the schema is malformed ({type(err).__name__}: {err})"
+    raise InvalidRequest(
+        f"Invalid '{param}': mka1-mock cannot generate a default output for it: {reason}. Fix the "
+        "schema, or script the reply (Mka1Mock.queue_reply / POST /__mock__/responder/replies).",
+        param=param,
+        code="invalid_json_schema",
+    )
+
+
 def default_reply(context: ModelContext) -> Reply:
     """The documented deterministic answer when nothing is scripted."""
     functions = [t for t in context.tools if t.get("type") == "function"]
@@ -157,14 +175,12 @@ def default_reply(context: ModelContext) -> Reply:
     if functions and (choice == "required" or (isinstance(choice, dict) and choice.get("type") == "function")):
         wanted = choice.get("name") if isinstance(choice, dict) else None
         tool = next((t for t in functions if t.get("name") == wanted), functions[0])
-        try:
-            arguments = example_for(tool.get("parameters") or {"type": "object"})
-        except UnsupportedSchema:
-            arguments = {}
+        position = next(n for n, t in enumerate(context.tools) if t is tool)
+        arguments = _example(tool.get("parameters") or {"type": "object"}, f"tools[{position}].parameters")
         return Reply.function_call(tool["name"], arguments if isinstance(arguments, dict) else {})
     fmt = context.text_format
     if fmt.type == "json_schema" and fmt.schema_ is not None:
-        return Reply.json(example_for(fmt.schema_))
+        return Reply.json(_example(fmt.schema_, "text.format.schema"))
     if fmt.type == "json_object":
         return Reply.json({"echo": context.last_user_text or ""})
     if context.items and context.items[-1].get("type") == "function_call_output":

@@ -119,7 +119,6 @@ class ResponseStore:
         self._records: dict[str, ResponseRecord] = {}
         self._by_owner: dict[Owner, OrderedIndex[tuple[int, int]]] = {}
         self._seq = 0
-        self.background = BackgroundPolicy()
 
     # -- verbs ---------------------------------------------------------------------------------
 
@@ -176,16 +175,16 @@ class ResponseStore:
             )
             for position, item in enumerate(input_items):
                 record.input_index.put(item["id"], position)
+            answer = record.to_resource()  # queued, for a background response
+            if not body.background or self.background.mode == "immediate":
+                self._finish(record, reply.status)
+                if not body.background:
+                    answer = record.to_resource()
+            # Stored only now: a failure above leaves no trace of the request.
             self._records[record.id] = record
             if body.store:
                 self._by_owner.setdefault(owner, OrderedIndex()).put(record.id, (record.created_at, record.seq))
-            if not body.background:
-                self._finish(record, reply.status)
-                return record.to_resource()
-            queued = record.to_resource()
-            if self.background.mode == "immediate":
-                self._finish(record, reply.status)
-            return queued
+            return answer
 
     def get(self, owner: Owner, response_id: str) -> ResponseObject:
         """The response; each retrieval moves a background response along its policy."""
@@ -271,6 +270,15 @@ class ResponseStore:
                 last_id=ids[-1] if ids else "",
             )
 
+    def follow(self, response_id: str) -> ResponseObject:
+        """The response as a stream ends it: a background one is followed to its end, except in
+        ``manual`` mode, where only the test moves it (the stream then stops where it is)."""
+        with self._store._lock:
+            record = self._records[response_id]
+            if record.status not in FINISHED and self.background.mode != "manual":
+                self._finish(record, record.reply.status)
+            return record.to_resource()
+
     # -- control plane -------------------------------------------------------------------------
 
     def advance(self, response_id: str, *, to_end: bool = False) -> ResponseObject:
@@ -324,9 +332,13 @@ class ResponseStore:
         in_conversation: Container[str] = conversation.items if conversation is not None else ()
         output: list[Item] = []
         for item in record.reply.output:
-            item_id = store._fresh_id(ID_PREFIXES[item["type"]], claimed, in_conversation)
+            item_id = item.get("id")
+            if item_id is None or item_id in claimed or item_id in in_conversation:
+                # A scripted reply may pin ids; one that is taken (a rule answering twice in one
+                # conversation) gets a fresh id instead of losing the item.
+                item_id = store._fresh_id(ID_PREFIXES[item["type"]], claimed, in_conversation)
             claimed.add(item_id)
-            stored = {"id": item_id, **item}
+            stored = {"id": item_id, **{k: v for k, v in item.items() if k != "id"}}
             if item["type"] == "function_call" and not item.get("call_id"):
                 stored["call_id"] = "call_" + item_id.split("_", 1)[1]
             output.append(stored)

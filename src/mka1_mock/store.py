@@ -16,7 +16,7 @@ from .conversation_record import ConversationRecord, ConversationSeed
 from .errors import ConversationNotFound, InvalidCursor, InvalidRequest, ItemNotFound
 from .ids import IdFactory
 from .index import OrderedIndex
-from .response_store import ResponseStore
+from .response_store import BackgroundPolicy, ResponseStore
 from .schemas.fixture import MockState
 from .schemas.items import DEFAULT_STATUS_TYPES, ID_PREFIXES
 from .schemas.queries import PageQuery
@@ -46,6 +46,7 @@ class Store:
         """Forget everything, as a new store would (the clock and id factory are left as they are)."""
         with self._lock:
             self._init_state()
+            self.responses.background = BackgroundPolicy()
 
     # -- conversations -------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ class Store:
         """Soft delete: the conversation disappears from the API but it and its items stay stored."""
         with self._lock:
             record = self._visible(owner, conversation_id)
-            record.deleted_at = self.clock.now()
+            record.deleted_at = max(self.clock.now(), record.created_at)
             self._by_owner[owner].remove(record.id)
             return ConversationDeleted(id=record.id)
 
@@ -252,7 +253,8 @@ class Store:
 
     def _touch(self, record: ConversationRecord, at: int | None = None) -> None:
         """Mark the conversation updated now: it moves to the newest end of its owner's list."""
-        record.updated_at = self.clock.now() if at is None else at
+        # Never before its creation, even when a test turns the clock back (exports stay loadable).
+        record.updated_at = max(self.clock.now() if at is None else at, record.created_at)
         self._seq += 1
         record.seq = self._seq
         if record.deleted_at is None:

@@ -5,6 +5,7 @@ Each route is a thin door onto ``Controller``, the same object the in-process ha
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..control import Controller
+from ..errors import MockError
+from ..failures import crash_response
 from ..replies import Reply
 from ..schemas.base import RequestModel, parse
 from .http import read_json
@@ -164,19 +167,34 @@ async def advance_response(request: Request) -> Response:
     return JSONResponse(response.to_wire())
 
 
+def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """A bug in the mock answers 500 here (keeping the connection) and fails the test later."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except MockError:
+            raise
+        except Exception as exc:
+            return crash_response(request, exc)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
 routes = [
-    Route(PREFIX + "/reset", reset, methods=["POST"]),
-    Route(PREFIX + "/state", get_state, methods=["GET"]),
-    Route(PREFIX + "/state", put_state, methods=["PUT"]),
-    Route(PREFIX + "/fixtures", load_fixture, methods=["POST"]),
-    Route(PREFIX + "/requests", list_requests, methods=["GET"]),
-    Route(PREFIX + "/requests", clear_requests, methods=["DELETE"]),
-    Route(PREFIX + "/clock", clock, methods=["POST"]),
-    Route(PREFIX + "/ids", ids, methods=["POST"]),
-    Route(PREFIX + "/responder", get_responder, methods=["GET"]),
-    Route(PREFIX + "/responder", clear_responder, methods=["DELETE"]),
-    Route(PREFIX + "/responder/replies", queue_replies, methods=["POST"]),
-    Route(PREFIX + "/responder/rules", add_rule, methods=["POST"]),
-    Route(PREFIX + "/background", background, methods=["POST"]),
-    Route(PREFIX + "/responses/{response_id}/advance", advance_response, methods=["POST"]),
+    Route(PREFIX + "/reset", _guarded(reset), methods=["POST"]),
+    Route(PREFIX + "/state", _guarded(get_state), methods=["GET"]),
+    Route(PREFIX + "/state", _guarded(put_state), methods=["PUT"]),
+    Route(PREFIX + "/fixtures", _guarded(load_fixture), methods=["POST"]),
+    Route(PREFIX + "/requests", _guarded(list_requests), methods=["GET"]),
+    Route(PREFIX + "/requests", _guarded(clear_requests), methods=["DELETE"]),
+    Route(PREFIX + "/clock", _guarded(clock), methods=["POST"]),
+    Route(PREFIX + "/ids", _guarded(ids), methods=["POST"]),
+    Route(PREFIX + "/responder", _guarded(get_responder), methods=["GET"]),
+    Route(PREFIX + "/responder", _guarded(clear_responder), methods=["DELETE"]),
+    Route(PREFIX + "/responder/replies", _guarded(queue_replies), methods=["POST"]),
+    Route(PREFIX + "/responder/rules", _guarded(add_rule), methods=["POST"]),
+    Route(PREFIX + "/background", _guarded(background), methods=["POST"]),
+    Route(PREFIX + "/responses/{response_id}/advance", _guarded(advance_response), methods=["POST"]),
 ]

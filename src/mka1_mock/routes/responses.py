@@ -41,12 +41,10 @@ def _event_stream(response: ResponseObject, starting_after: int | None = None) -
 
 async def create_response(request: Request, owner: Owner) -> ResponseObject | Response:
     body = parse(CreateResponseBody, await read_json(request))
-    responder = request.app.state.mock.responder
-    response = store_of(request).responses.create(owner, body, responder)
+    responses = store_of(request).responses
+    response = responses.create(owner, body, request.app.state.mock.responder)
     if body.stream:
-        if body.background:
-            response = store_of(request).responses.advance(response.id, to_end=True)
-        return _event_stream(response)
+        return _event_stream(responses.follow(response.id))
     return response
 
 
@@ -56,22 +54,26 @@ async def list_responses(request: Request, owner: Owner) -> ResponseList:
     return store_of(request).responses.list_responses(owner, page, before=before)
 
 
+def _starting_after(request: Request) -> int | None:
+    raw = request.query_params.get("starting_after")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidRequest(
+            f"Invalid 'starting_after': expected a non-negative integer, got {raw!r}.",
+            param="starting_after",
+            code="invalid_type",
+        )
+    return int(raw)
+
+
 async def get_response(request: Request, owner: Owner) -> ResponseObject | Response:
+    stream = request.query_params.get("stream") == "true"
+    starting_after = _starting_after(request) if stream else None
     responses = store_of(request).responses
     response = responses.get(owner, request.path_params["response_id"])
-    if request.query_params.get("stream") == "true":
-        if response.status in ("queued", "in_progress") and responses.background.mode != "manual":
-            # Streaming a background response follows it to its end (in manual mode, only the
-            # test moves it: the stream then ends at its current state).
-            response = responses.advance(response.id, to_end=True)
-        raw = request.query_params.get("starting_after")
-        if raw is not None and not raw.isdigit():
-            raise InvalidRequest(
-                f"Invalid 'starting_after': expected a non-negative integer, got {raw!r}.",
-                param="starting_after",
-                code="invalid_type",
-            )
-        return _event_stream(response, int(raw) if raw is not None else None)
+    if stream:
+        return _event_stream(responses.follow(response.id), starting_after)
     return response
 
 
