@@ -172,7 +172,8 @@ class Controller:
                 "Background mode must be 'immediate', 'retrievals' (with retrievals >= 1) or 'manual'.",
                 param="mode",
             )
-        self.state.store.responses.background = BackgroundPolicy(mode=mode, retrievals=retrievals)  # type: ignore[arg-type]
+        policy = BackgroundPolicy(mode=mode, retrievals=retrievals)  # type: ignore[arg-type]  # checked above
+        self.state.store.responses.set_background(policy)
 
     def advance_response(self, response_id: str, *, to_end: bool = False) -> ResponseObject:
         return self.state.store.responses.advance(response_id, to_end=to_end)

@@ -281,6 +281,10 @@ class ResponseStore:
 
     # -- control plane -------------------------------------------------------------------------
 
+    def set_background(self, policy: BackgroundPolicy) -> None:
+        with self._store._lock:
+            self.background = policy
+
     def advance(self, response_id: str, *, to_end: bool = False) -> ResponseObject:
         """Move a background response one step (queued -> in_progress -> done), or to the end."""
         with self._store._lock:
