@@ -90,6 +90,10 @@ class Controller:
     def seed_ids(self, seed: int | None = None, *, sequential: bool = False) -> None:
         self.state.store.ids.seed(seed, sequential=sequential)
 
+    def clock_state(self) -> dict[str, Any]:
+        clock = self.state.store.clock
+        return {"now": clock.now(), "frozen": clock.frozen}
+
     # -- seeding -------------------------------------------------------------------------------
 
     def owner(self, api_key: str | None = None, on_behalf_of: str | None = None) -> Owner:
@@ -162,6 +166,10 @@ class Controller:
     def unconsumed_scripts(self) -> list[str]:
         return self.state.responder.unconsumed()
 
+    def scripts(self) -> dict[str, list[str]]:
+        """Queued replies and rules (described), and what is still unconsumed."""
+        return {**self.state.responder.pending(), "unconsumed": self.state.responder.unconsumed()}
+
     def clear_scripts(self) -> None:
         self.state.responder.reset()
 
@@ -185,6 +193,13 @@ class Controller:
 
     def export(self) -> dict[str, Any]:
         return self.snapshot().to_fixture()
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+        """The journal's entries (optionally filtered), as JSON-ready dicts."""
+        return [entry.to_dict() for entry in self.state.journal.filter(method, path)]
+
+    def clear_requests(self) -> None:
+        self.state.journal.clear()
 
     # -- internals -----------------------------------------------------------------------------
 

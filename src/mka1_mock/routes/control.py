@@ -65,6 +65,11 @@ def _control(request: Request) -> Controller:
     return request.app.state.control  # type: ignore[no-any-return]
 
 
+def _pending(request: Request) -> dict[str, list[str]]:
+    scripts = _control(request).scripts()
+    return {"queue": scripts["queue"], "rules": scripts["rules"]}
+
+
 def _summary(request: Request) -> dict[str, Any]:
     state = _control(request).snapshot()
     return {
@@ -93,15 +98,13 @@ async def load_fixture(request: Request) -> Response:
 
 
 async def list_requests(request: Request) -> Response:
-    journal = request.app.state.mock.journal
-    method = request.query_params.get("method")
-    path = request.query_params.get("path")
-    entries = journal.filter(method, path)
-    return JSONResponse({"object": "list", "data": [e.to_dict() for e in entries]})
+    query = request.query_params
+    entries = _control(request).requests(query.get("method"), query.get("path"))
+    return JSONResponse({"object": "list", "data": entries})
 
 
 async def clear_requests(request: Request) -> Response:
-    request.app.state.mock.journal.clear()
+    _control(request).clear_requests()
     return JSONResponse({"cleared": True})
 
 
@@ -114,8 +117,7 @@ async def clock(request: Request) -> Response:
         control.freeze_time(body.freeze_at)
     if body.advance is not None:
         control.advance_time(body.advance)
-    store_clock = request.app.state.mock.store.clock
-    return JSONResponse({"now": store_clock.now(), "frozen": store_clock.frozen})
+    return JSONResponse(control.clock_state())
 
 
 async def ids(request: Request) -> Response:
@@ -128,7 +130,7 @@ async def queue_replies(request: Request) -> Response:
     body = parse(RepliesBody, await read_json(request, require_json_type=False))
     replies = [Reply.from_spec(spec, f"replies[{n}]") for n, spec in enumerate(body.replies)]
     _control(request).queue_replies(*replies)
-    return JSONResponse(request.app.state.mock.responder.pending())
+    return JSONResponse(_pending(request))
 
 
 async def add_rule(request: Request) -> Response:
@@ -142,17 +144,16 @@ async def add_rule(request: Request) -> Response:
         conversation=match.conversation,
         times=body.times,
     )
-    return JSONResponse(request.app.state.mock.responder.pending())
+    return JSONResponse(_pending(request))
 
 
 async def get_responder(request: Request) -> Response:
-    responder = request.app.state.mock.responder
-    return JSONResponse({**responder.pending(), "unconsumed": responder.unconsumed()})
+    return JSONResponse(_control(request).scripts())
 
 
 async def clear_responder(request: Request) -> Response:
     _control(request).clear_scripts()
-    return JSONResponse(request.app.state.mock.responder.pending())
+    return JSONResponse(_pending(request))
 
 
 async def background(request: Request) -> Response:
