@@ -262,13 +262,7 @@ class ResponseStore:
                 after=page.after, limit=page.limit, descending=page.order == "desc"
             )
             by_id = {item["id"]: item for item in record.input_items}
-            data = [dict(by_id[i]) for i in ids]
-            return ItemList(
-                data=data,
-                has_more=has_more,
-                first_id=ids[0] if ids else "",
-                last_id=ids[-1] if ids else "",
-            )
+            return ItemList.page([dict(by_id[i]) for i in ids], has_more=has_more)
 
     def follow(self, response_id: str) -> ResponseObject:
         """The response as a stream ends it: a background one is followed to its end, except in

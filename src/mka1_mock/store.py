@@ -148,7 +148,7 @@ class Store:
             prepared = self._prepare_items(record, items, origin=(response_id, response_metadata))
             self._add_prepared(record, prepared)
             self._touch(record)
-            return _item_list([dict(item) for item in prepared], has_more=False)
+            return ItemList.page([dict(item) for item in prepared], has_more=False)
 
     def list_items(self, owner: Owner, conversation_id: str, page: PageQuery) -> ItemList:
         with self._lock:
@@ -158,7 +158,7 @@ class Store:
             ids, has_more = record.order.page(
                 after=page.after, limit=page.limit, descending=page.order == "desc"
             )
-            return _item_list([dict(record.items[i]) for i in ids], has_more=has_more)
+            return ItemList.page([dict(record.items[i]) for i in ids], has_more=has_more)
 
     def get_item(self, owner: Owner, conversation_id: str, item_id: str) -> Item:
         with self._lock:
@@ -309,11 +309,3 @@ class Store:
         if prepared:
             record.text = None
 
-
-def _item_list(data: list[Item], *, has_more: bool) -> ItemList:
-    return ItemList(
-        data=data,
-        has_more=has_more,
-        first_id=data[0]["id"] if data else "",
-        last_id=data[-1]["id"] if data else "",
-    )

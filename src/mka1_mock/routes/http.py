@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,6 +57,9 @@ def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -96,8 +100,10 @@ async def read_json(request: Request, *, require_json_type: bool = True) -> Any:
         )
     try:
         parsed = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
-        # Lone surrogates ("\ud800") parse but cannot be stored or sent back as UTF-8.
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        if _SURROGATE_ESCAPE.search(raw):
+            # A lone surrogate ("\ud800") parses but cannot be stored or sent back as UTF-8; only
+            # bodies with such an escape pay for this check.
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
         return parsed
     except (ValueError, RecursionError) as err:
         raise InvalidRequest(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import InvalidRequest
 
-__all__ = ["RequestModel", "LenientModel", "param_path", "parse", "invalid_from"]
+__all__ = ["RequestModel", "param_path", "parse", "invalid_from", "json_type_name"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -18,12 +18,6 @@ class RequestModel(BaseModel):
     """A request body: unknown keys are rejected, as OpenAI-style APIs do ("Unknown parameter")."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class LenientModel(BaseModel):
-    """A nested object the mock stores as sent: unknown keys are kept, known ones are checked."""
-
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
 
 def param_path(loc: Sequence[str | int], prefix: str = "") -> str:

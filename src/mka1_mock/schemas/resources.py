@@ -50,3 +50,13 @@ class ItemList(Resource):
     has_more: bool
     first_id: str
     last_id: str
+
+    @classmethod
+    def page(cls, data: list[Item], *, has_more: bool) -> ItemList:
+        """A page of items, ``first_id``/``last_id`` taken from it (``""`` when empty)."""
+        return cls(
+            data=data,
+            has_more=has_more,
+            first_id=data[0]["id"] if data else "",
+            last_id=data[-1]["id"] if data else "",
+        )

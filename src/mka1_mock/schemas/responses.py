@@ -139,9 +139,6 @@ class TextConfig(RequestModel):
     verbosity: Literal["low", "medium", "high"] | None = None
 
 
-Number = float
-
-
 class CreateResponseBody(RequestModel):
     """Every field the official SDK can send; the unlisted ones are accepted and ignored."""
 
@@ -161,8 +158,8 @@ class CreateResponseBody(RequestModel):
     parallel_tool_calls: bool = True
     max_tool_calls: Annotated[int, Field(ge=1, le=300)] | None = 64
     max_output_tokens: Annotated[int, Field(gt=0)] | None = None
-    temperature: Annotated[Number, Field(ge=0, le=2)] | None = None
-    top_p: Annotated[Number, Field(ge=0, le=1)] | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
     top_logprobs: Annotated[int, Field(ge=0, le=20)] | None = None
     truncation: Literal["auto", "disabled"] = "auto"
     service_tier: Literal["auto", "default", "flex", "priority"] = "auto"
@@ -177,16 +174,16 @@ class CreateResponseBody(RequestModel):
     webhook_secret: str | None = None
     stop: str | list[str] | None = None
     top_k: int | None = None
-    min_p: Number | None = None
-    repetition_penalty: Number | None = None
+    min_p: float | None = None
+    repetition_penalty: float | None = None
     do_sample: bool | None = None
     extra_body: dict[str, Any] | None = None
     chat_template_kwargs: dict[str, Any] | None = None
     prefill_think: bool | str | None = None
     use_cache: bool | None = None
     context_management: list[dict[str, Any]] | None = None
-    presence_penalty: Number | None = None
-    frequency_penalty: Number | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
     modalities: list[Literal["text", "audio"]] | None = None
