@@ -433,7 +433,11 @@ def test_bad_list_parameter_is_400(
 def test_list_limit_bounds_are_accepted(api: Api, world: World, which: str, limit: int) -> None:
     """The extreme valid ``limit`` values of each list are accepted."""
     path = "/conversations" if which == "conversations" else f"/conversations/{world.a}/items"
-    assert api.get(path, params={"limit": limit}).status_code == 200
+    response = api.get(path, params={"limit": limit})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["object"] == "list"
+    assert 1 <= len(body["data"]) <= limit
 
 
 def _deleted_conversation(api: Api, world: World) -> str:
