@@ -3,4 +3,4 @@
 Do not combine the two: with mka1-mock installed, the plugin is already registered.
 """
 
-from mka1_mock.pytest_plugin import *  # noqa: F401,F403 - re-export the plugin's fixtures and hooks
+from mka1_mock.testing.pytest_plugin import *  # noqa: F401,F403 - re-export the plugin's fixtures and hooks

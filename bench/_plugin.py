@@ -46,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     t2 = clock()
     out["import_pytest_s"], out["import_plugin_s"] = t1 - t0, t2 - t1
 
+    from mka1_mock._core.config import MockConfig
     from mka1_mock.app import create_app
-    from mka1_mock.config import MockConfig
-    from mka1_mock.handle import Mka1Mock
-    from mka1_mock.server import MockServer
+    from mka1_mock.testing.handle import Mka1Mock
+    from mka1_mock.testing.server import MockServer
 
     api_key = "mk-test"  # the plugin's default mka1_mock_api_key
     starts, stops, create_apps = [], [], []

@@ -4,13 +4,13 @@ slows the server down).
     python bench/_servers.py mock [--small N] [--large N]   # the mock app, with two seeded conversations
     python bench/_servers.py bare                           # a bare Starlette app: GET /ping, POST /echo
 
-Both are served by ``mka1_mock.server.serve_forever`` (the same uvicorn settings as ``mka1-mock serve``)
+Both are served by ``mka1_mock.testing.server.serve_forever`` (the same uvicorn settings as ``mka1-mock serve``)
 on 127.0.0.1 and a free port. Protocol on stdout, one line each:
 
     bench-info {"tcp_nodelay": "...", "small": "conv_...", "large": "conv_...", ...}
     mka1-mock listening on http://127.0.0.1:PORT
 
-``tcp_nodelay`` is "native" when the listening socket ``mka1_mock.server.bind_socket`` makes is
+``tcp_nodelay`` is "native" when the listening socket ``mka1_mock.testing.server.bind_socket`` makes is
 IPPROTO_TCP, "missing" otherwise: asyncio sets TCP_NODELAY only on connections accepted from such a
 socket, and without it every response stalls ~40 ms (Nagle + delayed ACK) -- run.py flags that.
 
@@ -36,12 +36,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-import mka1_mock.server
+import mka1_mock.testing.server
+from mka1_mock import Store
+from mka1_mock._core.auth import make_owner, user_id_for_key
+from mka1_mock._core.config import MockConfig
 from mka1_mock.app import create_app
-from mka1_mock.auth import make_owner, user_id_for_key
-from mka1_mock.config import MockConfig
-from mka1_mock.schemas.items import validate_items
-from mka1_mock.store import Store
+from mka1_mock.items.models import validate_items
 
 BENCH_KEY = "bench"
 SEED_BATCH = 500  # items per store.add_items call while seeding
@@ -104,7 +104,7 @@ def build_bare() -> Starlette:
 
 def tcp_nodelay() -> str:
     """Whether connections the mock accepts get TCP_NODELAY (see the module docstring)."""
-    probe = mka1_mock.server.bind_socket("127.0.0.1", 0)
+    probe = mka1_mock.testing.server.bind_socket("127.0.0.1", 0)
     try:
         return "native" if probe.proto == socket.IPPROTO_TCP else "missing"
     finally:
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         app = build_bare()
     print("bench-info " + json.dumps(info), flush=True)
     _exit_when_parent_goes()
-    mka1_mock.server.serve_forever(
+    mka1_mock.testing.server.serve_forever(
         app,
         host="127.0.0.1",
         port=0,

@@ -260,7 +260,7 @@ def test_get_lists_scripts_and_delete_clears_them(mka1_mock: Mka1Mock) -> None:
         ("/responder/rules", {"match": {"colour": "red"}, "reply": "x"}, "match.colour"),
         ("/responder/rules", {"reply": "x", "times": 0}, "times"),
         ("/background", {"mode": "eventually"}, "mode"),
-        ("/background", {"mode": "retrievals", "retrievals": 0}, "mode"),
+        ("/background", {"mode": "retrievals", "retrievals": 0}, "retrievals"),
     ],
 )
 def test_invalid_specs_are_a_400_naming_the_param(

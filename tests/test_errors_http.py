@@ -120,11 +120,11 @@ def _unchanged(api: Api, store: Store | None = None) -> Iterator[None]:
     Checked through the API (every owner's lists) and, with ``store``, in the store itself, which
     also covers deleted conversations and last-updated times.
     """
-    before, stored = snapshot(api), store.snapshot() if store is not None else None
+    before, stored = snapshot(api), store.export() if store is not None else None
     yield
     assert snapshot(api) == before, "a rejected request changed what the API lists"
     if store is not None:
-        assert store.snapshot() == stored, "a rejected request changed the store"
+        assert store.export() == stored, "a rejected request changed the store"
 
 
 def create(api: Api, body: dict[str, Any] | None = None, **who: Any) -> str:

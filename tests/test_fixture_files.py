@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mka1_mock.schemas.fixture import FixtureFile
+from mka1_mock.control.fixture import FixtureFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHIPPED = sorted(p for p in FIXTURES.glob("*.json") if not p.name.endswith(".schema.json"))

@@ -20,6 +20,7 @@ from meetkai_mka1 import SDK, errors, models
 
 import mka1_mock as mka1_mock_package
 from mka1_mock import (
+    Conversation,
     ConversationState,
     Mka1Mock,
     MockConfig,
@@ -28,8 +29,7 @@ from mka1_mock import (
     StoredItem,
     create_app,
 )
-from mka1_mock.errors import ConversationNotFound, InvalidRequest
-from mka1_mock.schemas.resources import Conversation
+from mka1_mock._core.errors import ConversationNotFound, InvalidRequest
 from tests.conftest import API_KEY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -721,7 +721,7 @@ def test_a_crash_in_the_mock_surfaces_in_the_test(mka1_mock: Mka1Mock, monkeypat
     def broken_get_conversation(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("deliberate crash in get_conversation")
 
-    monkeypatch.setattr(mka1_mock.store, "get_conversation", broken_get_conversation)
+    monkeypatch.setattr(mka1_mock.store.section("conversations"), "get", broken_get_conversation)
 
     in_process = mka1_mock.sdk(in_process=True)
     with pytest.raises(errors.SDKDefaultError) as in_process_error:

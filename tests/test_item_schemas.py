@@ -10,8 +10,8 @@ from meetkai_mka1 import models as sdk
 from meetkai_mka1.models.item import Item as SdkItem
 from pydantic import BaseModel, TypeAdapter
 
-from mka1_mock.errors import InvalidRequest
-from mka1_mock.schemas.items import (
+from mka1_mock._core.errors import InvalidRequest
+from mka1_mock.items.models import (
     DEFAULT_STATUS_TYPES,
     ID_PREFIXES,
     ITEM_MODELS,

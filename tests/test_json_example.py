@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mka1_mock.json_example import UnsupportedSchema, example_for
+from mka1_mock.fake_model.schema_example import UnsupportedSchema, example_for
 
 _HAS_JSONSCHEMA = importlib.util.find_spec("jsonschema") is not None
 

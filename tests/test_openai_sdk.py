@@ -19,8 +19,8 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 
 from mka1_mock import Mka1Mock, MockServer, create_app
-from mka1_mock.config import MockConfig
-from mka1_mock.replies import Reply
+from mka1_mock._core.config import MockConfig
+from mka1_mock.fake_model.reply import Reply
 
 MODEL = "meetkai:functionary-urdu-mini-pak"
 

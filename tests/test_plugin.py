@@ -208,7 +208,7 @@ def test_a_crash_in_the_mock_fails_the_test_with_its_traceback(pytester: pytest.
         def test_crash(mka1_mock, mka1_sdk, monkeypatch):
             def boom(*args, **kwargs):
                 raise RuntimeError("boom inside the mock")
-            monkeypatch.setattr(mka1_mock.store, "get_conversation", boom)
+            monkeypatch.setattr(mka1_mock.store.section("conversations"), "get", boom)
             with pytest.raises(errors.SDKDefaultError) as info:
                 mka1_sdk.llm.conversations.get(conversation_id="conv_x")
             assert info.value.status_code == 500

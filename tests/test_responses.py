@@ -18,7 +18,7 @@ import pytest
 from meetkai_mka1 import SDK, errors, models
 
 from mka1_mock import Mka1Mock
-from mka1_mock.replies import Reply
+from mka1_mock.fake_model.reply import Reply
 from tests.conftest import Api
 
 T0 = 1_704_067_200

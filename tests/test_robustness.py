@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mka1_mock import Mka1Mock, Reply
-from mka1_mock.errors import InvalidRequest
+from mka1_mock._core.errors import InvalidRequest
 from tests.conftest import Api, assert_error
 
 BAD_SCHEMAS = [

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from mka1_mock import MockServer, create_app
-from mka1_mock.server import bind_socket
+from mka1_mock.testing.server import bind_socket
 
 
 def test_listening_socket_is_tcp_so_asyncio_sets_nodelay() -> None:

@@ -16,43 +16,44 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
+    from ._core.auth import Owner
+    from ._core.clock import Clock
+    from ._core.config import MockConfig
+    from ._core.errors import ApiError, MockError
+    from ._core.ids import IdFactory
+    from ._core.state import Store
     from .app import create_app
-    from .auth import Owner
-    from .clock import Clock
-    from .config import MockConfig
-    from .control import MockServerError
-    from .errors import ApiError, MockError
-    from .handle import Mka1Mock
-    from .ids import IdFactory
-    from .journal import Journal, RecordedRequest
-    from .replies import Reply
-    from .responder import Rule
-    from .schemas.fixture import ConversationState, MockState, StoredItem
-    from .schemas.resources import Conversation
-    from .schemas.response_object import ResponseObject
-    from .server import MockServer
-    from .store import Store
+    from .control.controller import MockServerError
+    from .control.fixture import MockState
+    from .control.journal import Journal, RecordedRequest
+    from .fake_model.reply import Reply
+    from .fake_model.responder import Rule
+    from .resources.conversations.fixture import ConversationState, StoredItem
+    from .resources.conversations.schemas import Conversation
+    from .resources.responses.objects import ResponseObject
+    from .testing.handle import Mka1Mock
+    from .testing.server import MockServer
 
 _WHERE = {
-    "ApiError": ".errors",
-    "Clock": ".clock",
-    "Conversation": ".schemas.resources",
-    "ConversationState": ".schemas.fixture",
-    "IdFactory": ".ids",
-    "Journal": ".journal",
-    "Mka1Mock": ".handle",
-    "MockConfig": ".config",
-    "MockError": ".errors",
-    "MockServer": ".server",
-    "MockServerError": ".control",
-    "MockState": ".schemas.fixture",
-    "Owner": ".auth",
-    "RecordedRequest": ".journal",
-    "Reply": ".replies",
-    "ResponseObject": ".schemas.response_object",
-    "Rule": ".responder",
-    "Store": ".store",
-    "StoredItem": ".schemas.fixture",
+    "ApiError": "._core.errors",
+    "Clock": "._core.clock",
+    "Conversation": ".resources.conversations.schemas",
+    "ConversationState": ".resources.conversations.fixture",
+    "IdFactory": "._core.ids",
+    "Journal": ".control.journal",
+    "Mka1Mock": ".testing.handle",
+    "MockConfig": "._core.config",
+    "MockError": "._core.errors",
+    "MockServer": ".testing.server",
+    "MockServerError": ".control.controller",
+    "MockState": ".control.fixture",
+    "Owner": "._core.auth",
+    "RecordedRequest": ".control.journal",
+    "Reply": ".fake_model.reply",
+    "ResponseObject": ".resources.responses.objects",
+    "Rule": ".fake_model.responder",
+    "Store": "._core.state",
+    "StoredItem": ".resources.conversations.fixture",
     "create_app": ".app",
 }
 

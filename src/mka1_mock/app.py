@@ -1,4 +1,8 @@
-"""``create_app``: wiring only. The app owns its store, config and error log; nothing is global."""
+"""``create_app``: wiring only. The app owns its store, config and error log; nothing is global.
+
+The routes are built from the endpoint tables (every resource's, then the control plane's); the
+OpenAPI documents are built from the same tables (``openapi``).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,20 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .app_state import AppState
-from .clock import Clock
-from .config import MockConfig
-from .control import Controller
-from .errors import MockError, RouteNotFound
-from .failures import ServerFailure, crash_response, error_response
-from .ids import IdFactory
-from .journal import Journal, JournalMiddleware
-from .routes import control, conversations, items, responses
-from .store import Store
+from . import resources
+from ._core.clock import Clock
+from ._core.config import MockConfig
+from ._core.endpoints import Endpoint, routes_of
+from ._core.errors import MockError, RouteNotFound
+from ._core.failures import ServerFailure, crash_response, error_response
+from ._core.ids import IdFactory
+from ._core.state import Store
+from .control import endpoints as control_endpoints
+from .control.app_state import AppState
+from .control.controller import Controller
+from .control.journal import Journal, JournalMiddleware
 
-__all__ = ["create_app", "ServerFailure"]
+__all__ = ["create_app", "ServerFailure", "api_endpoints", "control_plane_endpoints"]
 
 
 async def _on_mock_error(request: Request, exc: Exception) -> Response:
@@ -37,6 +43,16 @@ async def _on_crash(request: Request, exc: Exception) -> Response:
     return crash_response(request, exc)
 
 
+def api_endpoints() -> list[Endpoint]:
+    """Every emulated API endpoint, in table order."""
+    return list(resources.endpoints())
+
+
+def control_plane_endpoints() -> list[Endpoint]:
+    """Every ``/__mock__/`` endpoint."""
+    return list(control_endpoints.ENDPOINTS)
+
+
 def create_app(
     store: Store | None = None,
     *,
@@ -48,9 +64,10 @@ def create_app(
     if store is None:
         store = Store(clock=clock, ids=ids)
     config = config if config is not None else MockConfig()
+    resources.install(store, config)
     state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
-        routes=[*conversations.routes, *items.routes, *responses.routes, *control.routes],
+        routes=routes_of([*api_endpoints(), *control_plane_endpoints()]),
         middleware=[Middleware(JournalMiddleware, journal=state.journal)],
         exception_handlers={
             MockError: _on_mock_error,

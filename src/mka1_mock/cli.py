@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from ._core.clock import Clock
+from ._core.config import MockConfig
+from ._core.errors import MockError
+from ._core.ids import IdFactory
 from .app import create_app
-from .clock import Clock
-from .config import MockConfig
-from .errors import MockError
-from .ids import IdFactory
-from .server import serve_forever
+from .testing.server import serve_forever
 
 __all__ = ["main", "build_parser"]
 
@@ -35,9 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "on stdout is 'mka1-mock listening on http://HOST:PORT'; logs go to stderr.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    serve.add_argument(
-        "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: %(default)s)"
-    )
+    serve.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: %(default)s)")
     serve.add_argument(
         "--api-key",
         action="append",
@@ -120,9 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"mka1-mock listening on {url}", flush=True)
 
     try:
-        serve_forever(
-            app, host=args.host, port=args.port, log_level=args.log_level, on_ready=announce
-        )
+        serve_forever(app, host=args.host, port=args.port, log_level=args.log_level, on_ready=announce)
     except OSError as err:
         print(
             f"mka1-mock: cannot listen on {args.host}:{args.port}: {err}. Is another server using "
