@@ -259,6 +259,10 @@ class Mka1Mock:
         """Requests that crashed the mock so far (``check()`` raises the first)."""
         return self.control.failures()
 
+    def clear_requests(self) -> None:
+        """Empty the request journal (``requests.clear()`` does the same)."""
+        self.control.clear_requests()
+
     @property
     def requests(self) -> Journal:
         """The request journal: ``filter(...)``, ``assert_called(...)``, iteration, ``clear()``."""
