@@ -22,7 +22,7 @@ from ..fake_model.responder import Rule
 from ..resources.conversations.fixture import ConversationState, StoredItem
 from ..resources.conversations.schemas import Conversation
 from ..resources.responses.objects import ResponseObject
-from .clients import LazyAsyncClient
+from ._clients import LazyAsyncClient
 
 
 class _RuleBuilder:
@@ -314,7 +314,7 @@ class Mka1Mock:
         headers = self.headers() if authorized else {}
         client: httpx.Client
         if in_process:
-            from .inprocess import InProcessTransport
+            from ._inprocess import InProcessTransport
 
             transport = InProcessTransport(self.app)
             client = httpx.Client(transport=transport, base_url=IN_PROCESS_URL, headers=headers)

@@ -7,8 +7,8 @@ from pydantic import Field
 from ..._core.endpoints import Call, Endpoint
 from ..._core.paging import page_params
 from ...items.page import Item, ItemList
+from ._query import parse_metadata_filter
 from .backend import Conversations
-from .query import parse_metadata_filter
 from .schemas import (
     Conversation,
     ConversationDeleted,

@@ -22,7 +22,7 @@ from ...items.models import ID_PREFIXES
 from ...items.page import Item, ItemList
 from ...items.tokens import count_tokens, item_tokens, usage
 from ..conversations import Conversations
-from .history import Concat, History, resolve_references
+from ._history import Concat, History, resolve_references
 from .objects import ResponseDeleted, ResponseList, ResponseObject, ResponseStatus
 from .schemas import CreateResponseBody
 

@@ -13,10 +13,10 @@ from ..._core.errors import InvalidRequest, NotFound
 from ..._core.paging import page_params
 from ..._core.validation import QueryModel
 from ...items.page import ItemList
+from ._streaming import encode_event, response_events
 from .backend import Responses
 from .objects import ResponseDeleted, ResponseList, ResponseObject
 from .schemas import CreateResponseBody, UpdateResponseBody
-from .streaming import encode_event, response_events
 
 __all__ = ["ENDPOINTS", "PREFIX"]
 
