@@ -130,13 +130,21 @@ class PageParams(QueryModel):
 
     @classmethod
     def from_query(cls: type[P], query: Mapping[str, str], multi: Sequence[tuple[str, str]]) -> P:
-        max_limit, default_limit, default_order = cls.bounds()
+        max_limit, default_limit, default_order = cls._bounds()
         page = parse_page_query(query, max_limit=max_limit, default_limit=default_limit, default_order=default_order)
-        extra = {name: query.get(name) for name in cls.model_fields if name not in ("after", "limit", "order")}
-        return cls.model_validate(
-            {"after": page.after, "limit": page.limit, "order": page.order}
-            | {k: v for k, v in extra.items() if v is not None}
-        )
+        values: dict[str, Any] = {"after": page.after, "limit": page.limit, "order": page.order}
+        for name in cls.model_fields:
+            if name not in values:
+                values[name] = query.get(name)  # the extra fields are optional strings
+        return cls.model_construct(**values)  # checked above: no second validation on the hot path
+
+    @classmethod
+    def _bounds(cls) -> tuple[int, int, Order]:
+        cached: tuple[int, int, Order] | None = cls.__dict__.get("_bounds_cache")
+        if cached is None:
+            cached = cls.bounds()
+            type.__setattr__(cls, "_bounds_cache", cached)
+        return cached
 
     @property
     def page(self) -> PageQuery:
