@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 from pydantic import Field, create_model
 
@@ -136,7 +136,7 @@ class PageParams(QueryModel):
         for name in cls.model_fields:
             if name not in values:
                 values[name] = query.get(name)  # the extra fields are optional strings
-        return cls.model_construct(**values)  # checked above: no second validation on the hot path
+        return cast(P, cls.model_construct(**values))  # checked above: no second validation
 
     @classmethod
     def _bounds(cls) -> tuple[int, int, Order]:
