@@ -18,7 +18,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -86,7 +86,6 @@ class Endpoint:
     tags: tuple[str, ...] = ()
     description: str = ""
     operation_id: str = field(default="")
-    no_content: ClassVar[int] = 204
 
     @property
     def name(self) -> str:
