@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 ARGS   ?=
 
-.PHONY: serve test lint bench clean venv
+.PHONY: serve test lint bench clean venv docs fuzz
 
 venv: $(STAMP)
 
@@ -35,3 +35,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache bench/.cache
+
+# Regenerate the README's endpoint tables from the endpoint declarations.
+docs: $(STAMP)
+	$(BIN)/python -m mka1_mock.openapi --readme README.md
+
+# A longer, randomised spec-driven fuzz run (make test runs a bounded, derandomised one).
+fuzz: $(STAMP)
+	MKA1_FUZZ_EXAMPLES=$${MKA1_FUZZ_EXAMPLES:-1000} MKA1_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz_openapi.py $(ARGS)

@@ -9,7 +9,8 @@ import pytest
 import requests
 from meetkai_mka1 import SDK
 
-from mka1_mock import Mka1Mock, MockServer, Store
+from mka1_mock import Mka1Mock, MockConfig, MockServer, Store, create_app
+from tests.conformance import Conformance, ConformanceMiddleware
 
 API_KEY = "mk-test-key"
 BASE = "/api/v1/llm"
@@ -19,6 +20,32 @@ BASE = "/api/v1/llm"
 def mka1_mock_api_key() -> str:
     """This suite's default key (overrides the plugin's, as a downstream suite may)."""
     return API_KEY
+
+
+@pytest.fixture(scope="session")
+def conformance() -> Conformance:
+    """The OpenAPI documents, compiled once, and every violation the suite's requests found."""
+    return Conformance()
+
+
+@pytest.fixture(scope="session")
+def mka1_mock_server(
+    mka1_mock_host: str, mka1_mock_config: MockConfig, conformance: Conformance
+) -> Iterator[MockServer]:
+    """The plugin's session server, with every answer checked against the OpenAPI documents."""
+    app = create_app(config=mka1_mock_config)
+    app.add_middleware(ConformanceMiddleware, conformance=conformance)
+    with MockServer(app, host=mka1_mock_host) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_documents(conformance: Conformance) -> Iterator[None]:
+    """Fail a test whose requests got an answer its OpenAPI document does not describe."""
+    conformance.violations.clear()
+    yield
+    found, conformance.violations[:] = list(conformance.violations), []
+    assert not found, "the mock answered outside its OpenAPI document:\n  " + "\n  ".join(found[:10])
 
 
 @pytest.fixture(scope="session")

@@ -11,19 +11,20 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from . import resources
 from ._core.clock import Clock
 from ._core.config import MockConfig
-from ._core.endpoints import Endpoint, routes_of
+from ._core.endpoints import routes_of
 from ._core.errors import MockError, RouteNotFound
 from ._core.failures import ServerFailure, crash_response, error_response
 from ._core.ids import IdFactory
 from ._core.state import Store
-from .control import endpoints as control_endpoints
 from .control.app_state import AppState
 from .control.controller import Controller
 from .control.journal import Journal, JournalMiddleware
+from .openapi import api_document_bytes, api_endpoints, control_document_bytes, control_plane_endpoints
 
 __all__ = ["create_app", "ServerFailure", "api_endpoints", "control_plane_endpoints"]
 
@@ -43,14 +44,19 @@ async def _on_crash(request: Request, exc: Exception) -> Response:
     return crash_response(request, exc)
 
 
-def api_endpoints() -> list[Endpoint]:
-    """Every emulated API endpoint, in table order."""
-    return list(resources.endpoints())
+async def _api_document(request: Request) -> Response:
+    return Response(api_document_bytes(), media_type="application/json")
 
 
-def control_plane_endpoints() -> list[Endpoint]:
-    """Every ``/__mock__/`` endpoint."""
-    return list(control_endpoints.ENDPOINTS)
+async def _control_document(request: Request) -> Response:
+    return Response(control_document_bytes(), media_type="application/json")
+
+
+# Served beside the emulated routes, not part of them: neither document lists these two.
+DOCUMENT_ROUTES = [
+    Route("/openapi.json", _api_document, methods=["GET"], name="openapi"),
+    Route("/__mock__/openapi.json", _control_document, methods=["GET"], name="control_openapi"),
+]
 
 
 def create_app(
@@ -67,7 +73,7 @@ def create_app(
     resources.install(store, config)
     state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
-        routes=routes_of([*api_endpoints(), *control_plane_endpoints()]),
+        routes=[*DOCUMENT_ROUTES, *routes_of([*api_endpoints(), *control_plane_endpoints()])],
         middleware=[Middleware(JournalMiddleware, journal=state.journal)],
         exception_handlers={
             MockError: _on_mock_error,

@@ -239,7 +239,7 @@ class JournalMiddleware:
         self.journal = journal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX) or scope["path"] == "/openapi.json":
             await self.app(scope, receive, send)
             return
         request_body = bytearray()

@@ -131,7 +131,7 @@ ENDPOINTS = (
     Endpoint("DELETE", ONE, delete_response, "Delete a response", returns=ResponseDeleted, errors=(404,),
              tags=_TAGS),
     Endpoint("POST", ONE + "/cancel", cancel_response, "Cancel a background response", returns=ResponseObject,
-             errors=(404,), tags=_TAGS),
+             errors=(400, 404), tags=_TAGS),
     Endpoint("GET", ONE + "/input_items", list_input_items, "List a response's input items",
              query=InputItemsQuery, returns=ItemList, errors=(404,), tags=_TAGS),
 )  # fmt: skip
