@@ -44,7 +44,7 @@ from mka1_mock.app import create_app
 from mka1_mock.items.models import validate_items
 
 BENCH_KEY = "bench"
-SEED_BATCH = 500  # items per store.add_items call while seeding
+SEED_BATCH = 500  # items per add_items call while seeding
 LOG_LEVEL = "warning"
 
 
@@ -59,14 +59,15 @@ def _message(n: int) -> dict[str, Any]:
 def _seed(store: Any, owner: Any, count: int, label: str) -> tuple[str, float]:
     """A conversation holding ``count`` validated message items; returns its id and the seconds taken."""
     started = time.perf_counter()
-    conversation = store.create_conversation(owner, metadata={"bench": label})
+    conversations = store.section("conversations")  # the Conversations backend, as a resource would reach it
+    conversation = conversations.create(owner, metadata={"bench": label})
     done = 0
     while done < count:
         size = min(SEED_BATCH, count - done)
         raw = [_message(done + i) for i in range(size)]
         # The same validation a POST .../items runs (in chunks of 20, the API's batch limit).
         items = [item for j in range(0, size, 20) for item in validate_items(raw[j : j + 20])]
-        store.add_items(owner, conversation.id, items)
+        conversations.add_items(owner, conversation.id, items)
         done += size
     return conversation.id, time.perf_counter() - started
 
