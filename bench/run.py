@@ -1284,7 +1284,7 @@ def render(results: Results) -> str:
         seed = results.seed
         if seed:
             out.append(
-                f"  {seed['large_items']:,} items seeded in-process (Store.add_items, validated like the "
+                f"  {seed['large_items']:,} items seeded in-process (the backend's add_items, validated like the "
                 f"API) in {seed['large_seconds']:.1f} s"
             )
         small_n, large_n = s["small"], s["large"]
