@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from ._core.clock import Clock
 from ._core.config import MockConfig
-from ._core.errors import MockError
+from ._core.errors import InvalidRequest, MockError
 from ._core.ids import IdFactory
 from .app import create_app
 from .testing.server import serve_forever
@@ -81,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="load a fixture file, or every *.json fixture in a directory, at start-up (repeatable)",
     )
     serve.add_argument(
+        "--models",
+        metavar="FILE",
+        help="replace the models catalogue with this JSON file: a list of model objects, or "
+        '{"data": [...]}; only "id" is required (default: the model names the MKA1 docs use)',
+    )
+    serve.add_argument(
+        "--strict-models",
+        action="store_true",
+        help="answer 400 (param 'model') to a response whose model is not in the catalogue and not 'auto'",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         default="info",
@@ -95,16 +108,23 @@ def _serve(args: argparse.Namespace) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    config = MockConfig(
-        api_keys=frozenset(args.api_keys) if args.api_keys else None,
-        identity_mode=args.identity_mode,
-        max_body_bytes=args.max_body_bytes,
-    )
-    app = create_app(
-        config=config,
-        clock=Clock(frozen_at=args.freeze_time),
-        ids=IdFactory(args.seed, sequential=args.sequential_ids),
-    )
+    try:
+        models = _read_models(Path(args.models)) if args.models else None
+        config = MockConfig(
+            api_keys=frozenset(args.api_keys) if args.api_keys else None,
+            identity_mode=args.identity_mode,
+            max_body_bytes=args.max_body_bytes,
+            models=models,
+            strict_models=args.strict_models,
+        )
+        app = create_app(
+            config=config,
+            clock=Clock(frozen_at=args.freeze_time),
+            ids=IdFactory(args.seed, sequential=args.sequential_ids),
+        )
+    except MockError as err:
+        print(f"mka1-mock: {err}", file=sys.stderr)
+        return 2
 
     try:
         for path in _fixture_paths(args.fixtures):
@@ -127,6 +147,24 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _read_models(path: Path) -> tuple[dict[str, Any], ...]:
+    """The model objects of a ``--models`` file (checked when the app is built)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidRequest(f"--models file not found: {path}", code="file_not_found") from None
+    except ValueError as err:
+        raise InvalidRequest(f"--models file {path} is not valid JSON: {err}", code="invalid_json") from None
+    if isinstance(data, dict) and set(data) == {"data"}:
+        data = data["data"]
+    if not isinstance(data, list) or not all(isinstance(entry, dict) for entry in data):
+        raise InvalidRequest(
+            f'--models file {path} must hold a JSON array of model objects (or {{"data": [...]}}).',
+            code="invalid_type",
+        )
+    return tuple(data)
 
 
 def _fixture_paths(given: Sequence[str]) -> list[Path]:

@@ -45,6 +45,7 @@ def control_plane_endpoints() -> list[Endpoint]:
     """Every ``/__mock__/`` endpoint."""
     return list(CONTROL_ENDPOINTS)
 
+
 _REF = "#/components/schemas/"
 
 _OPENAI_ERROR = {
@@ -193,10 +194,14 @@ class _Builder:
             }
         out: dict[str, Any] = {str(endpoint.status): success}
         for status in endpoint.error_statuses():
-            body = "GatewayError" if status in (401, 429) else "ApiError"
+            schema: dict[str, Any] = {"$ref": _REF + ("GatewayError" if status in (401, 429) else "ApiError")}
+            if status == 404 and "{" in endpoint.path:
+                # A path parameter the router cannot take (a '/' or a newline in an id) misses every
+                # route: the gateway's own 404 body then.
+                schema = {"anyOf": [schema, {"$ref": _REF + "RouteNotFound"}]}
             out[str(status)] = {
                 "description": _STATUS_TEXT.get(status, "Error"),
-                "content": {"application/json": {"schema": {"$ref": _REF + body}}},
+                "content": {"application/json": {"schema": schema}},
             }
         return out
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["MockConfig", "IdentityMode"]
 
@@ -19,6 +20,9 @@ class MockConfig:
     (``hash``: SHA-256 of ``user_id:external_user_id``; ``raw``: that string itself).
     ``max_body_bytes`` bounds a request body (413 past it). ``default_api_key`` owns what is
     seeded or loaded without an explicit owner. ``journal_size`` bounds the request journal.
+    ``models`` replaces the default models catalogue (a sequence of model objects; only ``id`` is
+    required); ``strict_models`` makes a response with a model outside the catalogue (and not
+    ``auto``) a 400.
     """
 
     api_keys: frozenset[str] | None = None
@@ -27,3 +31,5 @@ class MockConfig:
     max_body_bytes: int = 16 * 1024 * 1024
     default_api_key: str = "mk-test"
     journal_size: int = 1000
+    models: tuple[Mapping[str, Any], ...] | None = None
+    strict_models: bool = False

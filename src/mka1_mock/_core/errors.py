@@ -103,8 +103,7 @@ class RouteNotFound(MockError):
         return {
             "message": "no Route matched with those values",
             "detail": f"mka1-mock serves no route for {self.method} {self.path}; "
-            "the emulated routes are /api/v1/llm/conversations[/...] and /api/v1/llm/responses[/...] "
-            "(see 'What is emulated' in the README).",
+            "GET /openapi.json lists every emulated route (see 'What is emulated' in the README).",
         }
 
 

@@ -26,6 +26,8 @@ from ..items.models import validate_items
 from ..resources.conversations import Conversations
 from ..resources.conversations.fixture import FixtureConversation, FixtureOwner, StoredItem, seed_from
 from ..resources.conversations.schemas import Conversation
+from ..resources.models import ModelObject, Models
+from ..resources.models.backend import parse_catalogue
 from ..resources.responses import BackgroundPolicy, Responses
 from ..resources.responses.objects import ResponseObject
 from .app_state import AppState
@@ -187,6 +189,20 @@ class Controller:
         validated = validate_items([dict(item) for item in items], param="items")
         created = self._conversations.add_items(owner, conversation_id, validated)
         return [StoredItem.model_validate(item) for item in created.data]
+
+    # -- the models catalogue ------------------------------------------------------------------
+
+    def models(self) -> list[ModelObject]:
+        """The models catalogue as ``GET /api/v1/llm/models`` lists it."""
+        return self.state.store.backend(Models).list_models().data
+
+    def set_models(self, models: Sequence[Mapping[str, Any]]) -> list[ModelObject]:
+        """Replace the catalogue (until the next reset): model objects, only ``id`` required."""
+        return self.state.store.backend(Models).replace(parse_catalogue([dict(m) for m in models]))
+
+    def strict_models(self, strict: bool = True) -> None:
+        """Make a response with a model outside the catalogue (and not ``auto``) a 400, or stop."""
+        self.state.store.backend(Models).set_strict(strict)
 
     # -- the fake model ------------------------------------------------------------------------
 

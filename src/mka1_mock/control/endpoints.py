@@ -15,6 +15,7 @@ from .._core.validation import QueryModel, RequestModel
 from ..fake_model.reply import Reply
 from ..items.page import Item
 from ..resources.conversations.schemas import Conversation
+from ..resources.models.schemas import ModelDefinition, ModelList
 from ..resources.responses.objects import ResponseObject
 from .controller import BackgroundMode, Controller
 
@@ -104,6 +105,14 @@ class AddItemsBody(RequestModel):
     on_behalf_of: str | None = Field(None, min_length=1)
 
 
+class SetModelsBody(RequestModel):
+    data: list[ModelDefinition] = Field(description="The new catalogue: model objects, only 'id' required.")
+
+
+class StrictModelsBody(RequestModel):
+    strict: bool = True
+
+
 class StateDocument(BaseModel):
     """A fixture document (see ``fixtures/fixture.schema.json``); checked by the controller."""
 
@@ -139,6 +148,10 @@ class ClockAnswer(_Open):
 class IdsAnswer(_Open):
     seed: int | None
     sequential: bool
+
+
+class StrictAnswer(_Open):
+    strict: bool
 
 
 class ScriptsAnswer(_Open):
@@ -271,6 +284,22 @@ def seed_ids(call: Call) -> dict[str, Any]:
     return {"seed": body.seed, "sequential": body.sequential}
 
 
+def models(call: Call) -> dict[str, Any]:
+    return {"object": "list", "data": [m.to_wire() for m in _control(call).models()]}
+
+
+def set_models(call: Call) -> dict[str, Any]:
+    body: SetModelsBody = call.body
+    listed = _control(call).set_models([d.model_dump() for d in body.data])
+    return {"object": "list", "data": [m.to_wire() for m in listed]}
+
+
+def strict_models(call: Call) -> dict[str, Any]:
+    body: StrictModelsBody = call.body
+    _control(call).strict_models(body.strict)
+    return {"strict": body.strict}
+
+
 def queue_reply(call: Call) -> dict[str, Any]:
     body: QueueReplyBody = call.body
     replies = [Reply.from_spec(spec, f"replies[{n}]") for n, spec in enumerate(body.replies)]
@@ -350,6 +379,11 @@ ENDPOINTS = (
     _door("POST", "/clock/unfreeze", unfreeze_time, "Follow the system clock again", returns=ClockAnswer),
     _door("POST", "/ids", seed_ids, "Seed the id factory (seeded random or sequential)", body=SeedIdsBody,
           returns=IdsAnswer),
+    _door("GET", "/models", models, "The models catalogue", returns=ModelList),
+    _door("PUT", "/models", set_models, "Replace the models catalogue (until reset)", body=SetModelsBody,
+          returns=ModelList),
+    _door("POST", "/models/strict", strict_models, "Responses must name a catalogue model (or auto)",
+          body=StrictModelsBody, returns=StrictAnswer),
     _door("GET", "/responder", scripts, "The fake model's queued replies and rules", returns=ScriptsAnswer),
     _door("DELETE", "/responder", clear_scripts, "Drop every queued reply and rule", returns=ScriptsAnswer),
     _door("POST", "/responder/replies", queue_reply, "Queue replies for the next responses", body=QueueReplyBody,

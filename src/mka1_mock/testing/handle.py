@@ -21,6 +21,7 @@ from ..fake_model.reply import ReplyLike, as_reply
 from ..fake_model.responder import Rule
 from ..resources.conversations.fixture import ConversationState, StoredItem
 from ..resources.conversations.schemas import Conversation
+from ..resources.models import ModelObject
 from ..resources.responses.objects import ResponseObject
 from ._clients import LazyAsyncClient
 
@@ -174,6 +175,21 @@ class Mka1Mock:
     def replace_state(self, document: Mapping[str, Any]) -> list[Conversation]:
         """Make a fixture document (e.g. from ``export()``) the whole state."""
         return self.control.replace_state(dict(document))
+
+    # -- the models catalogue ------------------------------------------------------------------
+
+    def models(self) -> list[ModelObject]:
+        """The models catalogue, as ``GET /api/v1/llm/models`` lists it."""
+        return self.control.models()
+
+    def set_models(self, models: Sequence[Mapping[str, Any]]) -> list[ModelObject]:
+        """Replace the catalogue for this test: ``[{"id": "acme:tiny"}, {"id": "acme:embed",
+        "model_type": "embeddings"}]`` (missing keys take an active text LLM's defaults)."""
+        return self.control.set_models(models)
+
+    def strict_models(self, strict: bool = True) -> None:
+        """Make a response with a model outside the catalogue (and not ``auto``) a 400 ``model``."""
+        self.control.strict_models(strict)
 
     # -- the fake model ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from ...items.models import ID_PREFIXES
 from ...items.page import Item, ItemList
 from ...items.tokens import count_tokens, item_tokens, usage
 from ..conversations import Conversations
+from ..models import Models
 from ._history import Concat, History, resolve_references
 from .objects import ResponseDeleted, ResponseList, ResponseObject, ResponseStatus
 from .schemas import CreateResponseBody
@@ -161,6 +162,8 @@ class Responses:
         """Create (and, unless in the background, complete) a response."""
         store = self._store
         with self._lock:
+            if store.has(Models):
+                store.backend(Models).require(body.model)
             history = History()
             taken: dict[str, Item] = {}
             if body.conversation is not None:
