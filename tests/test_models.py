@@ -92,6 +92,15 @@ def test_the_control_route_replaces_the_catalogue(mka1_mock: Mka1Mock) -> None:
     assert [m.id for m in mka1_mock.models()] == ["acme:one"]
 
 
+def test_the_listed_catalogue_goes_back_as_is(mka1_mock: Mka1Mock) -> None:
+    """GET /__mock__/models' answer is a valid PUT body: the catalogue round-trips unchanged."""
+    mka1_mock.set_models([{"id": "acme:one", "languages": ["en"]}])
+    listed = ok(control(mka1_mock, "GET", "/models"))
+    mka1_mock.reset()
+    assert ok(control(mka1_mock, "PUT", "/models", json=listed)) == listed
+    assert [m.model_dump(mode="json") for m in mka1_mock.models()] == listed["data"]
+
+
 @pytest.mark.parametrize(
     ("data", "param", "code"),
     [

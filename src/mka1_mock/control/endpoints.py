@@ -6,7 +6,7 @@ is the other door). Bodies are pydantic models; any body is read as JSON (``curl
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -106,6 +106,7 @@ class AddItemsBody(RequestModel):
 
 
 class SetModelsBody(RequestModel):
+    object: Literal["list"] = Field("list", description="Optional: GET /__mock__/models' answer goes back as is.")
     data: list[ModelDefinition] = Field(description="The new catalogue: model objects, only 'id' required.")
 
 
