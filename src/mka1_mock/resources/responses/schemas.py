@@ -110,6 +110,8 @@ def _tool_choice(value: Any) -> str | dict[str, Any] | None:
 class CreateResponseBody(RequestModel):
     """Every field the official SDK can send; the unlisted ones are accepted and ignored."""
 
+    checked_first = ("input", "conversation", "metadata", "tools", "tool_choice")
+
     model: Annotated[str, Field(min_length=1)]
     input: Annotated[str | list[dict[str, Any]] | None, BeforeValidator(_input)] = None
     instructions: str | None = None
