@@ -31,7 +31,8 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    # Fields whose first error is reported before any other field's (the API checks them first).
+    # Fields whose errors (and ``wire_error``s) are reported before any other field's: the API checks
+    # them first.
     checked_first: ClassVar[tuple[str, ...]] = ()
 
 
@@ -126,10 +127,12 @@ def json_type_name(value: Any) -> str:
 
 
 def invalid_from(err: ValidationError, prefix: str = "", first_of: tuple[str, ...] = ()) -> InvalidRequest:
-    """The wire error for the first problem pydantic found (the first in a ``first_of`` field, if any),
-    with ``param`` pointing at the field."""
+    """The wire error for the first problem pydantic found (with ``first_of``: the first in those fields or
+    worded by ``wire_error``, if any), with ``param`` pointing at the field."""
     errors = err.errors(include_url=False)
-    first = next((e for e in errors if e["loc"] and e["loc"][0] in first_of), errors[0]) if first_of else errors[0]
+    first = errors[0]
+    if first_of:  # the API checks those fields (and the rules worded by ``wire_error``) first
+        first = next((e for e in errors if e["type"] == _WIRE or (e["loc"] and e["loc"][0] in first_of)), first)
     kind = first["type"]
     loc = [p for p in first["loc"] if not (isinstance(p, str) and (p in UNION_TAGS or p.startswith("function-")))]
     value = first.get("input")

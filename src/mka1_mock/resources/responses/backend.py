@@ -90,8 +90,8 @@ class ResponseRecord:
             previous_response_id=request.previous_response_id,
             store=request.store,
             text=text,
-            tool_choice=request.tool_choice if request.tool_choice is not None else "auto",
-            tools=list(request.tools or []),
+            tool_choice=request.tool_choice_sent if request.tool_choice is not None else "auto",
+            tools=request.tools_sent,
             truncation=request.truncation,
             usage=self.usage or usage(0, ()),
             user=request.user,
@@ -163,8 +163,8 @@ class Responses:
         with self._lock:
             history = History()
             taken: dict[str, Item] = {}
-            if body.conversation is not None:
-                conversation = self._conversations.visible(owner, body.conversation)
+            if body.conversation_id is not None:
+                conversation = self._conversations.visible(owner, body.conversation_id)
                 taken = conversation.items
                 history = History(conversation=conversation, watermark=store.seq)
                 history_tokens = conversation.tokens
@@ -187,10 +187,10 @@ class Responses:
                 model=body.model,
                 items=Concat(past, resolved),
                 instructions=body.instructions,
-                tools=body.tools or (),
-                tool_choice=body.tool_choice,
+                tools=body.tools_sent,
+                tool_choice=body.tool_choice_sent,
                 text_format=body.text_format,
-                conversation_id=body.conversation,
+                conversation_id=body.conversation_id,
                 max_output_tokens=body.max_output_tokens,
             )
             reply = apply_token_limit(responder.decide(context), body.max_output_tokens)
@@ -205,7 +205,7 @@ class Responses:
                 input_items=input_items,
                 context_tokens=history_tokens + sum(item_tokens(i) for i in resolved),
                 reply=reply,
-                conversation_id=body.conversation,
+                conversation_id=body.conversation_id,
                 metadata=dict(body.metadata or {}),
             )
             for position, item in enumerate(input_items):
@@ -333,7 +333,7 @@ class Responses:
 
     def _input_items(self, body: CreateResponseBody, taken: dict[str, Item]) -> list[Item]:
         """The request's input as stored items (ids kept or generated), checked against clashes."""
-        raw = body.input
+        raw = body.input_items
         items: list[Item] = (
             [{"type": "message", "role": "user", "content": raw}] if isinstance(raw, str) else list(raw or [])
         )
