@@ -11,7 +11,7 @@ from ..._core.metadata import Metadata
 from ..._core.validation import RequestModel
 from ...fake_model.context import TextConfig, TextFormat
 from ...items.models import stored
-from .tools import TOOL_TYPES, Conversation, Input, Sent, ToolChoice, Tools
+from .tools import TOOL_TYPES, Conversation, Input, ToolChoice, Tools
 
 __all__ = ["CreateResponseBody", "UpdateResponseBody", "TextConfig", "TextFormat", "TOOL_TYPES"]
 
@@ -83,9 +83,9 @@ class CreateResponseBody(RequestModel):
                 param="store",
                 code="invalid_parameter_combination",
             )
-        choice = self.tool_choice_sent
+        choice = self.tool_choice
         if isinstance(choice, dict) and choice.get("type") in ("function", "custom"):
-            names = {t.get("name") for t in self.tools_sent if t.get("type") == choice["type"]}
+            names = {t.get("name") for t in self.tools or () if t.get("type") == choice["type"]}
             if choice.get("name") not in names:
                 raise InvalidRequest(
                     f"Tool choice '{choice['type']}' named {choice.get('name')!r} is not in the "
@@ -112,16 +112,6 @@ class CreateResponseBody(RequestModel):
     def conversation_id(self) -> str | None:
         value = self.conversation
         return value if value is None or isinstance(value, str) else value.id
-
-    @property
-    def tools_sent(self) -> list[dict[str, Any]]:
-        """The tools as the client sent them."""
-        return [tool.sent for tool in self.tools or ()]
-
-    @property
-    def tool_choice_sent(self) -> str | dict[str, Any] | None:
-        choice = self.tool_choice
-        return choice.sent if isinstance(choice, Sent) else choice
 
     @property
     def text_format(self) -> TextFormat:

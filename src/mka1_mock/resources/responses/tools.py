@@ -1,8 +1,8 @@
 """The ``tools``, ``tool_choice``, ``input`` and ``conversation`` fields of a create-response body.
 
 Each is a pydantic type (so the JSON Schema shows its shape) plus a wrap validator that words
-pydantic's error as the API does. Tools and an object ``tool_choice`` keep the dict the client sent
-(``sent``), so they are echoed key for key.
+pydantic's error as the API does. ``tools`` and ``tool_choice`` keep the values the client sent (they
+are echoed key for key), checked against their models.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    PrivateAttr,
+    PlainValidator,
     Tag,
+    TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -26,7 +26,7 @@ from ..._core.validation import UNION_TAGS, RequestModel, json_type_name, wire_e
 from ...items.models import ItemUnion, UniqueIds
 from ...items.tagged import ABSENT, content_kind
 
-__all__ = ["TOOL_TYPES", "Conversation", "Input", "Sent", "ToolChoice", "Tools"]
+__all__ = ["TOOL_TYPES", "Conversation", "Input", "ToolChoice", "Tools"]
 
 TOOL_TYPES = frozenset(
     {
@@ -40,47 +40,31 @@ _UNSUPPORTED = "computer_use_preview"
 _BUILTIN = tuple(sorted(TOOL_TYPES - {"function", "custom", _UNSUPPORTED}))
 
 
-class Sent(RequestModel):
-    """An object checked by its fields, that keeps every other key and the dict as sent."""
+class _Open(RequestModel):
+    """An object checked by its declared fields, that may carry any other key."""
 
     model_config = ConfigDict(extra="allow")
-    _sent: dict[str, Any] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_sent(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        checked = handler(data)
-        if isinstance(data, dict):
-            checked._sent = data
-        return checked
-
-    @property
-    def sent(self) -> dict[str, Any]:
-        """The object as the client sent it."""
-        return self._sent
 
 
 Name = Annotated[str, Field(min_length=1)]
 
 
-class FunctionTool(Sent):
+class FunctionTool(_Open):
     type: Literal["function"]
     name: Name
     parameters: dict[str, Any] | None = ABSENT
 
 
-class CustomTool(Sent):
+class CustomTool(_Open):
     type: Literal["custom"]
     name: Name
 
 
-class BuiltinTool(Sent):
+class BuiltinTool(_Open):
     type: Literal[_BUILTIN]  # type: ignore[valid-type]  # the built-in tools, by name
 
 
 def _tool_kind(value: Any) -> str:
-    if isinstance(value, Sent):
-        return "#builtin" if isinstance(value, BuiltinTool) else f"#{value.type}"  # type: ignore[attr-defined]
     if not isinstance(value, dict):
         return "!object"
     kind = value.get("type")
@@ -133,17 +117,22 @@ def _tool_problem(value: Any, err: ValidationError) -> PydanticCustomError:
     return wire_error("invalid_type", "Invalid type for {where}: expected a JSON Schema object.", n, "parameters")
 
 
-def _tools_worded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+_TOOLS: TypeAdapter[list[Any]] = TypeAdapter(list[Tool])
+
+
+def _tools_checked(value: Any) -> list[dict[str, Any]]:
     try:
-        return handler(value)
+        _TOOLS.validate_python(value)
     except ValidationError as err:
         raise _tool_problem(value, err) from None
+    return value  # type: ignore[no-any-return]  # checked: a list of tool objects
 
 
-Tools = Annotated[list[Tool], WrapValidator(_tools_worded)]
+# The tools as sent (echoed key for key), checked as ``list[Tool]`` (which the JSON Schema shows).
+Tools = Annotated[list[dict[str, Any]], PlainValidator(_tools_checked, json_schema_input_type=list[Tool])]
 
 
-class NamedChoice(Sent):
+class NamedChoice(_Open):
     """A ``tool_choice`` object, e.g. ``{"type": "function", "name": "get_weather"}``."""
 
     type: str
@@ -152,29 +141,32 @@ class NamedChoice(Sent):
 def _choice_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "#mode"
-    return "#named" if isinstance(value, (dict, NamedChoice)) else None
+    return "#named" if isinstance(value, dict) else None
 
 
-def _choice_worded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+def _choice_checked(value: Any) -> str | dict[str, Any]:
     try:
-        return handler(value)
+        _CHOICE.validate_python(value)
     except ValidationError:
         raise wire_error(
             "invalid_value",
             "Invalid {where}: expected 'none', 'auto', 'required' or an object such as "
             '{"type": "function", "name": "get_weather"}.',
         ) from None
+    return value  # type: ignore[no-any-return]  # checked: a mode or a tool choice object
 
 
 UNION_TAGS.update(("#mode", "#named"))
-ToolChoice = Annotated[
+_CHOICE_TYPE = Annotated[
     Union[  # noqa: UP007 - tagged members
         Annotated[Literal["none", "auto", "required"], Tag("#mode")],
         Annotated[NamedChoice, Tag("#named")],
     ],
     Discriminator(_choice_kind),
-    WrapValidator(_choice_worded),
 ]
+_CHOICE: TypeAdapter[Any] = TypeAdapter(_CHOICE_TYPE)
+# ``tool_choice`` as sent, checked as a mode or a ``NamedChoice`` (which the JSON Schema shows).
+ToolChoice = Annotated[str | dict[str, Any], PlainValidator(_choice_checked, json_schema_input_type=_CHOICE_TYPE)]
 
 
 class ConversationRef(RequestModel):
