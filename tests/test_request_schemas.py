@@ -297,3 +297,21 @@ def test_response_shapes_keep_the_api_messages_and_values() -> None:
     assert body.tools == [tool] and list(body.tools[0]) == ["name", "type", "strict"]
     assert body.tool_choice == {"type": "function", "name": "f"}
     assert parse(CreateResponseBody, {**base, "conversation": {"id": "conv_1"}}).conversation_id == "conv_1"
+
+
+def test_a_tool_type_that_is_not_a_string_is_a_400() -> None:
+    """A tool whose ``type`` is an array or object is a 400 on ``tools[i].type`` (it used to be a 500)."""
+    for kind in ([], {"a": 1}):
+        param, code, message = wire_error(CreateResponseBody, {"model": "m", "tools": [{"type": kind}]})
+        assert (param, code) == ("tools[0].type", "invalid_value")
+        assert message.startswith(f"Invalid value for 'tools[0].type': {kind!r}. Supported values are: agent, ")
+
+
+def test_client_text_in_a_message_is_not_a_placeholder() -> None:
+    """A metadata key or item id that looks like a placeholder (``{where}``) is quoted as sent."""
+    assert wire_error(UpdateConversationBody, {"metadata": {"{where}": 1}})[2] == (
+        "Invalid type for 'metadata.{where}': expected a string, but got an integer instead. "
+        "Metadata values must be strings."
+    )
+    items = [msg(id="{param}"), msg(id="{param}")]
+    assert wire_error(CreateItemsBody, {"items": items})[2].startswith("Duplicate item found with id '{param}'.")

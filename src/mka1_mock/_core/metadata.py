@@ -36,21 +36,24 @@ def _problem(value: Any) -> PydanticCustomError:
         if len(key) > MAX_KEY_LENGTH:
             return wire_error(
                 "string_above_max_length",
-                f"Invalid {{where}}: key '{key[:80]}' is {len(key)} characters long; keys may have at most "
+                f"Invalid {{where}}: key '{{key}}' is {len(key)} characters long; keys may have at most "
                 f"{MAX_KEY_LENGTH}.",
+                key=key[:80],
             )
         if not isinstance(item, str):
             return wire_error(
                 "invalid_type",
-                f"Invalid type for '{{param}}.{key}': expected a string, but got {json_type_name(item)} instead. "
+                f"Invalid type for '{{param}}.{{key}}': expected a string, but got {json_type_name(item)} instead. "
                 "Metadata values must be strings.",
+                key=key,
             )
         if len(item) > MAX_VALUE_LENGTH:
             break
     return wire_error(
         "string_above_max_length",
-        f"Invalid {{where}}: the value of '{key}' is {len(item)} characters long; values may have at most "
+        f"Invalid {{where}}: the value of '{{key}}' is {len(item)} characters long; values may have at most "
         f"{MAX_VALUE_LENGTH}.",
+        key=key,
     )
 
 

@@ -49,24 +49,25 @@ def param_path(loc: Sequence[str | int], prefix: str = "") -> str:
     return out
 
 
-# The tags of the mock's own tagged unions (``items.tagged``): pydantic puts them in an error's location,
-# and they never reach a ``param``.
+# The tags of the mock's own tagged unions (``items``, the tools of ``responses``): pydantic puts them in
+# an error's location, and they never reach a ``param``.
 UNION_TAGS: set[str] = set()
 
 _WIRE = "wire"
 
 
-def wire_error(code: str, message: str, *at: str | int) -> PydanticCustomError:
+def wire_error(code: str, message: str, *at: str | int, **fields: object) -> PydanticCustomError:
     """A validator's error with the API's own ``code`` and message. In the message, ``{where}`` stands for
-    the quoted ``param`` and ``{param}`` for ``param`` (known only once the error reaches ``invalid_from``);
-    ``at`` extends the error's location (e.g. ``items`` -> ``items[2].id``)."""
-    return PydanticCustomError(_WIRE, "{code}", {"code": code, "template": message, "at": at})
+    the quoted ``param`` and ``{param}`` for ``param`` (known only once the error reaches ``invalid_from``),
+    and ``{name}`` for ``fields[name]`` (client text goes there, never into the message itself); ``at``
+    extends the error's location (e.g. ``items`` -> ``items[2].id``)."""
+    return PydanticCustomError(_WIRE, "{code}", {"code": code, "template": message, "at": at, "fields": fields})
 
 
 def _wire(ctx: dict[str, Any], loc: list[str | int], prefix: str) -> InvalidRequest:
     param = param_path([*loc, *ctx["at"]], prefix)
-    where = f"'{param}'" if param else "the request body"
-    message = re.sub(r"\{(where|param)\}", lambda m: where if m[1] == "where" else param, str(ctx["template"]))
+    values = {**ctx["fields"], "where": f"'{param}'" if param else "the request body", "param": param}
+    message = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), str(ctx["template"]))
     return InvalidRequest(message, param=param or None, code=ctx["code"])
 
 

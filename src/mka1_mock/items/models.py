@@ -108,9 +108,10 @@ def _unique_ids(items: list[RequestModel]) -> list[RequestModel]:
         if item_id in seen:
             raise wire_error(
                 "duplicate_item_id",
-                f"Duplicate item found with id '{item_id}'. Item ids must be unique within a request.",
+                "Duplicate item found with id '{id}'. Item ids must be unique within a request.",
                 j,
                 "id",
+                id=item_id,
             )
         seen.add(item_id)
     return items

@@ -107,10 +107,11 @@ def _tool_problem(value: Any, err: ValidationError) -> PydanticCustomError:
             )
         return wire_error(
             "invalid_value",
-            f"Invalid value for {{where}}: {tool.get('type')!r}. Supported values are: "
+            "Invalid value for {where}: {kind}. Supported values are: "
             f"{', '.join(sorted(TOOL_TYPES - {_UNSUPPORTED}))}.",
             n,
             "type",
+            kind=repr(tool.get("type")),
         )
     if loc[1] == "name":
         return wire_error("missing_required_parameter", "Missing required parameter: {where}.", n, "name")
