@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .errors import InvalidRequest
 
-__all__ = ["QueryModel", "RequestModel", "param_path", "parse", "invalid_from", "json_type_name"]
+__all__ = [
+    "QueryModel",
+    "RequestModel",
+    "UNION_TAGS",
+    "param_path",
+    "parse",
+    "invalid_from",
+    "json_type_name",
+    "wire_error",
+]
 
 M = TypeVar("M", bound=BaseModel)
 Q = TypeVar("Q", bound="QueryModel")
@@ -19,6 +30,10 @@ class RequestModel(BaseModel):
     """A request body: unknown keys are rejected, as OpenAI-style APIs do ("Unknown parameter")."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    # Fields whose errors (and ``wire_error``s) are reported before any other field's: the API checks
+    # them first.
+    checked_first: ClassVar[tuple[str, ...]] = ()
 
 
 def param_path(loc: Sequence[str | int], prefix: str = "") -> str:
@@ -32,6 +47,50 @@ def param_path(loc: Sequence[str | int], prefix: str = "") -> str:
         else:
             out = str(part)
     return out
+
+
+# The tags of the mock's own tagged unions (``items``, the tools of ``responses``): pydantic puts them in
+# an error's location, and they never reach a ``param``.
+UNION_TAGS: set[str] = set()
+
+_WIRE = "wire"
+
+
+def wire_error(code: str, message: str, *at: str | int, **fields: object) -> PydanticCustomError:
+    """A validator's error with the API's own ``code`` and message. In the message, ``{where}`` stands for
+    the quoted ``param`` and ``{param}`` for ``param`` (known only once the error reaches ``invalid_from``),
+    and ``{name}`` for ``fields[name]`` (client text goes there, never into the message itself); ``at``
+    extends the error's location (e.g. ``items`` -> ``items[2].id``)."""
+    return PydanticCustomError(_WIRE, "{code}", {"code": code, "template": message, "at": at, "fields": fields})
+
+
+def _wire(ctx: dict[str, Any], loc: list[str | int], prefix: str) -> InvalidRequest:
+    param = param_path([*loc, *ctx["at"]], prefix)
+    values = {**ctx["fields"], "where": f"'{param}'" if param else "the request body", "param": param}
+    message = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), str(ctx["template"]))
+    return InvalidRequest(message, param=param or None, code=ctx["code"])
+
+
+def _tag_problem(tag: str, value: Any, where: str, param: str | None) -> InvalidRequest | None:
+    """The error for a union's own "not dispatchable" tags (``!…``, see ``items.models``)."""
+    if tag == "!object":
+        return InvalidRequest(
+            f"Invalid type for {where}: expected an object, but got {json_type_name(value)} instead.",
+            param=param,
+            code="invalid_type",
+        )
+    type_param = f"{param}.type" if param else "type"
+    if tag == "!missing":
+        return InvalidRequest(
+            f"Missing required parameter: '{type_param}'.", param=type_param, code="missing_required_parameter"
+        )
+    if tag == "!type":
+        return InvalidRequest(
+            f"Invalid type for '{type_param}': expected a string, but got {json_type_name(value['type'])} instead.",
+            param=type_param,
+            code="invalid_type",
+        )
+    return None
 
 
 _TYPE_NAMES = {
@@ -68,15 +127,38 @@ def json_type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def invalid_from(err: ValidationError, prefix: str = "") -> InvalidRequest:
-    """The wire error for the first problem pydantic found, with ``param`` pointing at the field."""
-    first = err.errors(include_url=False)[0]
+def invalid_from(err: ValidationError, prefix: str = "", first_of: tuple[str, ...] = ()) -> InvalidRequest:
+    """The wire error for the first problem pydantic found (with ``first_of``: the first in those fields or
+    worded by ``wire_error``, if any), with ``param`` pointing at the field."""
+    errors = err.errors(include_url=False)
+    first = errors[0]
+    if first_of:  # the API checks those fields (and the rules worded by ``wire_error``) first
+        first = next((e for e in errors if e["type"] == _WIRE or (e["loc"] and e["loc"][0] in first_of)), first)
     kind = first["type"]
-    loc = [p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-    param = param_path(loc, prefix) or None
-    where = f"'{param}'" if param else "the request body"
+    loc = [p for p in first["loc"] if not (isinstance(p, str) and (p in UNION_TAGS or p.startswith("function-")))]
     value = first.get("input")
     ctx = first.get("ctx") or {}
+    if kind == _WIRE:
+        return _wire(ctx, loc, prefix)
+    param = param_path(loc, prefix) or None
+    where = f"'{param}'" if param else "the request body"
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag", ""))
+        problem = _tag_problem(tag, value, where, param)
+        if problem is not None:
+            return problem
+        expected = ", ".join(f"'{t}'" for t in re.findall(r"'#([^']*)'", str(ctx.get("expected_tags", ""))))
+        return InvalidRequest(
+            f"Invalid value for '{param}.type': {value['type']!r}. Supported values are: {expected}.",
+            param=f"{param}.type",
+            code="invalid_value",
+        )
+    if kind == "union_tag_not_found":  # only ``content_kind`` finds no tag: a string or an array
+        return InvalidRequest(
+            f"Invalid type for {where}: expected a string or an array, but got {json_type_name(value)} instead.",
+            param=param,
+            code="invalid_type",
+        )
     if kind == "missing":
         return InvalidRequest(f"Missing required parameter: {where}.", param=param, code="missing_required_parameter")
     if kind == "extra_forbidden":
@@ -144,7 +226,8 @@ def parse(model: type[M], data: Any, prefix: str = "") -> M:
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise invalid_from(err, prefix) from None
+        first_of: tuple[str, ...] = getattr(model, "checked_first", ())
+        raise invalid_from(err, prefix, first_of) from None
 
 
 class QueryModel(BaseModel):

@@ -8,8 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .._core.errors import InvalidRequest
-from .._core.validation import RequestModel
+from .._core.validation import RequestModel, wire_error
 from ..items.models import item_text
 
 __all__ = ["ModelContext", "TextConfig", "TextFormat"]
@@ -25,18 +24,9 @@ class TextFormat(RequestModel):
     @model_validator(mode="after")
     def _schema_needs_name(self) -> TextFormat:
         if self.type == "json_schema":
-            if not self.name:
-                raise InvalidRequest(
-                    "Missing required parameter: 'text.format.name'.",
-                    param="text.format.name",
-                    code="missing_required_parameter",
-                )
-            if self.schema_ is None:
-                raise InvalidRequest(
-                    "Missing required parameter: 'text.format.schema'.",
-                    param="text.format.schema",
-                    code="missing_required_parameter",
-                )
+            missing = "name" if not self.name else "schema" if self.schema_ is None else None
+            if missing is not None:
+                raise wire_error("missing_required_parameter", "Missing required parameter: {where}.", missing)
         return self
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import Discriminator, Field, Tag
 
-from .._core.validation import RequestModel
+from .._core.validation import UNION_TAGS, RequestModel
 
 __all__ = ["ABSENT", "Attribute", "ItemId", "ItemStatus", "Number", "content_kind", "tagged_union", "type_tag"]
 
@@ -44,6 +44,7 @@ def tagged_union(*models: type[RequestModel], bare_strings: bool = False) -> Any
             return "text"  # only strings get here, and they always validate, so no error path has it
         return fallback  # no object or no `type`: the first model says what is missing or wrong
 
+    UNION_TAGS.update(f"#{tag}" for tag in tags)
     choices = [Annotated[m, Tag(f"#{type_tag(m)}")] for m in models]
     if bare_strings:
         choices.append(Annotated[str, Tag("text")])
@@ -66,6 +67,8 @@ def content_kind(value: Any) -> str | None:
         return "#str"
     return "#list" if isinstance(value, list) else None
 
+
+UNION_TAGS.update(("#int", "#number", "#str", "#bool", "#list"))
 
 # A JSON number kept as sent (strict ``float`` would turn 1 into 1.0).
 Number = Annotated[Annotated[int, Tag("#int")] | Annotated[float, Tag("#number")], Discriminator(_number_kind)]

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from ..._core.endpoints import Call, Endpoint
 from ..._core.paging import page_params
+from ...items.models import stored
 from ...items.page import Item, ItemList
 from ._query import parse_metadata_filter
 from .backend import Conversations
@@ -44,7 +45,7 @@ def _conversations(call: Call) -> Conversations:
 
 def create_conversation(call: Call) -> Conversation:
     body: CreateConversationBody = call.body
-    return _conversations(call).create(call.owner, metadata=body.metadata, items=body.items or ())
+    return _conversations(call).create(call.owner, metadata=body.metadata, items=stored(body.items or ()))
 
 
 def list_conversations(call: Call) -> ConversationList:
@@ -70,7 +71,7 @@ def delete_conversation(call: Call) -> ConversationDeleted:
 
 def create_items(call: Call) -> ItemList:
     body: CreateItemsBody = call.body
-    return _conversations(call).add_items(call.owner, call.path["conversation_id"], body.items)
+    return _conversations(call).add_items(call.owner, call.path["conversation_id"], stored(body.items))
 
 
 def list_items(call: Call) -> ItemList:

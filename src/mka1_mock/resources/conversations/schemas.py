@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
-from ..._core.errors import InvalidRequest
 from ..._core.metadata import Metadata
 from ..._core.resource import Resource
-from ..._core.validation import RequestModel, json_type_name
-from ...items.models import validate_items
+from ..._core.validation import RequestModel, json_type_name, wire_error
+from ...items.models import ItemUnion, UniqueIds
 
 __all__ = [
     "CreateConversationBody",
@@ -26,36 +26,48 @@ __all__ = [
 MAX_ITEMS_PER_CREATE = 20
 
 
-def _items(minimum: int) -> BeforeValidator:
-    """A field validator for ``items``: an array of ``minimum``..20 valid items."""
+def _array_problem(value: Any, err: ValidationError) -> PydanticCustomError | None:
+    """The API's wording of an ``items`` array that is not an array or has too many or too few items."""
+    first = err.errors(include_url=False)[0]
+    if first["loc"]:
+        return None  # a problem inside an item: pydantic's error says where
+    if not isinstance(value, list):
+        return wire_error(
+            "invalid_type",
+            f"Invalid type for {{where}}: expected an array of items, but got {json_type_name(value)} instead.",
+        )
+    if first["type"] == "too_long":
+        return wire_error(
+            "array_above_max_length",
+            f"Invalid {{where}}: array too long. Expected at most {MAX_ITEMS_PER_CREATE} items at a time, but got "
+            f"{len(value)}. Send them in batches of {MAX_ITEMS_PER_CREATE}.",
+        )
+    if first["type"] == "too_short":
+        minimum = first.get("ctx", {}).get("min_length")
+        return wire_error(
+            "empty_array", f"Invalid {{where}}: expected at least {minimum} item, but got an empty array."
+        )
+    return None
 
-    def check(value: Any) -> list[dict[str, Any]]:
-        if not isinstance(value, list):
-            raise InvalidRequest(
-                f"Invalid type for 'items': expected an array of items, but got {json_type_name(value)} instead.",
-                param="items",
-                code="invalid_type",
-            )
-        if len(value) > MAX_ITEMS_PER_CREATE:
-            raise InvalidRequest(
-                f"Invalid 'items': array too long. Expected at most {MAX_ITEMS_PER_CREATE} items "
-                f"at a time, but got {len(value)}. Send them in batches of {MAX_ITEMS_PER_CREATE}.",
-                param="items",
-                code="array_above_max_length",
-            )
-        if len(value) < minimum:
-            raise InvalidRequest(
-                f"Invalid 'items': expected at least {minimum} item, but got an empty array.",
-                param="items",
-                code="empty_array",
-            )
-        return validate_items(value, param="items")
 
-    return BeforeValidator(check)
+def _items_worded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as err:
+        problem = _array_problem(value, err)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _new_items(minimum: int) -> Any:
+    """``items`` of a create: ``minimum``..20 items (any of the types), client ids unique."""
+    size = Field(min_length=minimum, max_length=MAX_ITEMS_PER_CREATE)
+    return Annotated[list[ItemUnion], size, UniqueIds, WrapValidator(_items_worded)]
 
 
 class CreateConversationBody(RequestModel):
-    items: Annotated[list[dict[str, Any]], _items(0)] | None = None
+    items: _new_items(0) | None = None  # type: ignore[valid-type]  # a built type
     metadata: Metadata | None = None
 
 
@@ -64,28 +76,23 @@ class UpdateConversationBody(RequestModel):
 
 
 class CreateItemsBody(RequestModel):
-    items: Annotated[list[dict[str, Any]], _items(1)]
+    items: _new_items(1)  # type: ignore[valid-type]  # a built type
     include: list[str] | None = None  # "not implemented yet" upstream: accepted and ignored
 
 
-def _item_ids(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidRequest(
-            "Invalid type for 'item_ids': expected an array of item id strings.",
-            param="item_ids",
-            code="invalid_type",
-        )
-    if not value:
-        raise InvalidRequest(
-            "Invalid 'item_ids': expected at least 1 item id, but got an empty array.",
-            param="item_ids",
-            code="empty_array",
-        )
-    return value
+def _ids_worded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as err:
+        if err.errors(include_url=False)[0]["type"] == "too_short":
+            raise wire_error(
+                "empty_array", "Invalid {where}: expected at least 1 item id, but got an empty array."
+            ) from None
+        raise wire_error("invalid_type", "Invalid type for {where}: expected an array of item id strings.") from None
 
 
 class DeleteItemsBody(RequestModel):
-    item_ids: Annotated[list[str], BeforeValidator(_item_ids)]
+    item_ids: Annotated[list[str], Field(min_length=1), WrapValidator(_ids_worded)]
 
 
 class Conversation(Resource):

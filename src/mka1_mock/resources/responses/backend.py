@@ -166,8 +166,8 @@ class Responses:
                 store.backend(Models).require(body.model)
             history = History()
             taken: dict[str, Item] = {}
-            if body.conversation is not None:
-                conversation = self._conversations.visible(owner, body.conversation)
+            if body.conversation_id is not None:
+                conversation = self._conversations.visible(owner, body.conversation_id)
                 taken = conversation.items
                 history = History(conversation=conversation, watermark=store.seq)
                 history_tokens = conversation.tokens
@@ -193,7 +193,7 @@ class Responses:
                 tools=body.tools or (),
                 tool_choice=body.tool_choice,
                 text_format=body.text_format,
-                conversation_id=body.conversation,
+                conversation_id=body.conversation_id,
                 max_output_tokens=body.max_output_tokens,
             )
             reply = apply_token_limit(responder.decide(context), body.max_output_tokens)
@@ -208,7 +208,7 @@ class Responses:
                 input_items=input_items,
                 context_tokens=history_tokens + sum(item_tokens(i) for i in resolved),
                 reply=reply,
-                conversation_id=body.conversation,
+                conversation_id=body.conversation_id,
                 metadata=dict(body.metadata or {}),
             )
             for position, item in enumerate(input_items):
@@ -336,7 +336,7 @@ class Responses:
 
     def _input_items(self, body: CreateResponseBody, taken: dict[str, Item]) -> list[Item]:
         """The request's input as stored items (ids kept or generated), checked against clashes."""
-        raw = body.input
+        raw = body.input_items
         items: list[Item] = (
             [{"type": "message", "role": "user", "content": raw}] if isinstance(raw, str) else list(raw or [])
         )

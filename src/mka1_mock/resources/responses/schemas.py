@@ -4,116 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from ..._core.errors import InvalidRequest
 from ..._core.metadata import Metadata
-from ..._core.validation import RequestModel, json_type_name
+from ..._core.validation import RequestModel
 from ...fake_model.context import TextConfig, TextFormat
-from ...items.models import validate_items
+from ...items.models import stored
+from .tools import TOOL_TYPES, Conversation, Input, ToolChoice, Tools
 
 __all__ = ["CreateResponseBody", "UpdateResponseBody", "TextConfig", "TextFormat", "TOOL_TYPES"]
-
-TOOL_TYPES = frozenset(
-    {
-        "function", "custom", "mcp", "file_search", "web_search", "web_search_preview",
-        "web_search_preview_2025_03_11", "web_search_2025_08_26", "code_interpreter",
-        "image_generation", "local_shell", "shell", "history", "sleep", "agent",
-        "computer_use_preview", "tool_search", "read_file",
-    }
-)  # fmt: skip
-
-
-def _input(value: Any) -> str | list[dict[str, Any]] | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return validate_items(value, param="input")
-    raise InvalidRequest(
-        f"Invalid type for 'input': expected a string or an array of items, but got {json_type_name(value)} instead.",
-        param="input",
-        code="invalid_type",
-    )
-
-
-def _conversation(value: Any) -> str | None:
-    """``"conv_…"`` or ``{"id": "conv_…"}`` (or null), as the conversation id."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value:
-        return value
-    if isinstance(value, dict) and set(value) == {"id"} and isinstance(value["id"], str) and value["id"]:
-        return value["id"]
-    raise InvalidRequest(
-        'Invalid \'conversation\': expected a conversation id string or an object {"id": "conv_…"}.',
-        param="conversation",
-        code="invalid_type",
-    )
-
-
-def _tools(value: Any) -> list[dict[str, Any]] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise InvalidRequest(
-            f"Invalid type for 'tools': expected an array of tool definitions, but got "
-            f"{json_type_name(value)} instead.",
-            param="tools",
-            code="invalid_type",
-        )
-    for n, tool in enumerate(value):
-        where = f"tools[{n}]"
-        if not isinstance(tool, dict):
-            raise InvalidRequest(f"Invalid type for '{where}': expected an object.", param=where, code="invalid_type")
-        kind = tool.get("type")
-        if kind == "computer_use_preview":
-            raise InvalidRequest(
-                "The 'computer_use_preview' tool is not supported. Remove it from 'tools'.",
-                param=f"{where}.type",
-                code="unsupported_tool",
-            )
-        if kind not in TOOL_TYPES:
-            raise InvalidRequest(
-                f"Invalid value for '{where}.type': {kind!r}. Supported values are: "
-                f"{', '.join(sorted(TOOL_TYPES - {'computer_use_preview'}))}.",
-                param=f"{where}.type",
-                code="invalid_value",
-            )
-        if kind in ("function", "custom") and not (isinstance(tool.get("name"), str) and tool["name"]):
-            raise InvalidRequest(
-                f"Missing required parameter: '{where}.name'.",
-                param=f"{where}.name",
-                code="missing_required_parameter",
-            )
-        if kind == "function" and "parameters" in tool and not isinstance(tool["parameters"], (dict, type(None))):
-            raise InvalidRequest(
-                f"Invalid type for '{where}.parameters': expected a JSON Schema object.",
-                param=f"{where}.parameters",
-                code="invalid_type",
-            )
-    return value
-
-
-def _tool_choice(value: Any) -> str | dict[str, Any] | None:
-    if value is None or value in ("none", "auto", "required"):
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, dict) and isinstance(value.get("type"), str):
-        return value
-    raise InvalidRequest(
-        "Invalid 'tool_choice': expected 'none', 'auto', 'required' or an object such as "
-        '{"type": "function", "name": "get_weather"}.',
-        param="tool_choice",
-        code="invalid_value",
-    )
 
 
 class CreateResponseBody(RequestModel):
     """Every field the official SDK can send; the unlisted ones are accepted and ignored."""
 
+    checked_first = ("input", "conversation", "metadata", "tools", "tool_choice")
+
     model: Annotated[str, Field(min_length=1)]
-    input: Annotated[str | list[dict[str, Any]] | None, BeforeValidator(_input)] = None
+    input: Input | None = None
     instructions: str | None = None
-    conversation: Annotated[str | None, BeforeValidator(_conversation)] = None
+    conversation: Conversation | None = None
     previous_response_id: str | None = None
     store: bool = True
     stream: bool = False
@@ -121,8 +32,8 @@ class CreateResponseBody(RequestModel):
     background: bool = False
     metadata: Metadata | None = None
     text: TextConfig | None = None
-    tools: Annotated[list[dict[str, Any]] | None, BeforeValidator(_tools)] = None
-    tool_choice: Annotated[str | dict[str, Any] | None, BeforeValidator(_tool_choice)] = None
+    tools: Tools | None = None
+    tool_choice: ToolChoice | None = None
     parallel_tool_calls: bool = True
     max_tool_calls: Annotated[int, Field(ge=1, le=300)] | None = 64
     max_output_tokens: Annotated[int, Field(gt=0)] | None = None
@@ -190,6 +101,17 @@ class CreateResponseBody(RequestModel):
                     code="invalid_parameter_combination",
                 )
         return self
+
+    @property
+    def input_items(self) -> str | list[dict[str, Any]] | None:
+        """``input`` as sent: a string, or the items as the store keeps them."""
+        value = self.input
+        return value if value is None or isinstance(value, str) else stored(value)
+
+    @property
+    def conversation_id(self) -> str | None:
+        value = self.conversation
+        return value if value is None or isinstance(value, str) else value.id
 
     @property
     def text_format(self) -> TextFormat:
