@@ -26,10 +26,25 @@ M = TypeVar("M", bound=BaseModel)
 Q = TypeVar("Q", bound="QueryModel")
 
 
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return any(_allows_null(branch) for branch in schema.get("anyOf", ()) if isinstance(branch, dict))
+
+
+def _drop_absent_defaults(schema: dict[str, Any]) -> None:
+    """An optional key that may not be null defaults to ``None`` in Python only (it is left out of
+    the stored item): its JSON Schema must not claim ``"default": null``, which the type forbids."""
+    for field in schema.get("properties", {}).values():
+        if isinstance(field, dict) and "default" in field and field["default"] is None and not _allows_null(field):
+            del field["default"]
+
+
 class RequestModel(BaseModel):
     """A request body: unknown keys are rejected, as OpenAI-style APIs do ("Unknown parameter")."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, json_schema_extra=_drop_absent_defaults)
 
     # Fields whose errors (and ``wire_error``s) are reported before any other field's: the API checks
     # them first.
