@@ -23,7 +23,9 @@ from ._core.state import Store
 from .control import endpoints as control_endpoints
 from .control.app_state import AppState
 from .control.controller import Controller
+from .control.faults import FaultMiddleware
 from .control.journal import Journal, JournalMiddleware
+from .control.rate_limits import RateLimitMiddleware
 
 __all__ = ["create_app", "ServerFailure", "api_endpoints", "control_plane_endpoints"]
 
@@ -68,7 +70,13 @@ def create_app(
     state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
         routes=routes_of([*api_endpoints(), *control_plane_endpoints()]),
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        # Outermost first: the journal sees what the client saw, faults act in front of the
+        # gateway's rate limiter, which stands in front of the API.
+        middleware=[
+            Middleware(JournalMiddleware, journal=state.journal),
+            Middleware(FaultMiddleware, rules=state.faults),
+            Middleware(RateLimitMiddleware, limiter=state.limiter, config=config),
+        ],
         exception_handlers={
             MockError: _on_mock_error,
             HTTPException: _on_http_exception,
