@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from ._core.clock import Clock
-from ._core.config import MockConfig
+from ._core.config import MockConfig, RateLimit
 from ._core.errors import MockError
 from ._core.ids import IdFactory
 from .app import create_app
@@ -81,12 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="load a fixture file, or every *.json fixture in a directory, at start-up (repeatable)",
     )
     serve.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        dest="rate_limits",
+        metavar="[KEY=]N/WINDOW",
+        type=_rate_limit,
+        help="the gateway's per-API-key limit, e.g. 10/second, 5000/hour (combinable, repeatable; "
+        "window: second|minute|hour|day, or s|m|h|d); KEY=... limits that key only. Default: none",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         default="info",
         help="log level for stderr; 'info' logs every request (default: %(default)s)",
     )
     return parser
+
+
+def _rate_limit(text: str) -> RateLimit:
+    try:
+        return RateLimit.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -99,6 +116,7 @@ def _serve(args: argparse.Namespace) -> int:
         api_keys=frozenset(args.api_keys) if args.api_keys else None,
         identity_mode=args.identity_mode,
         max_body_bytes=args.max_body_bytes,
+        rate_limits=tuple(args.rate_limits),
     )
     app = create_app(
         config=config,

@@ -35,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._core.errors import InvalidRequest
 from .._core.validation import RequestModel, invalid_from
-from .journal import CONTROL_PREFIX, FAULT_SCOPE_KEY, path_pattern
+from .journal import CONTROL_PREFIX, FAULT_SCOPE_KEY, RECORD_NOW_KEY, path_pattern
 from .rate_limits import bearer_key
 
 __all__ = [
@@ -335,6 +335,9 @@ async def _drop(scope: Scope, receive: Receive) -> None:
     abort: Callable[[], None] | None = scope.get("extensions", {}).get(ABORT_EXTENSION)
     if abort is None:
         raise ConnectionDropped("mka1-mock fault: connection dropped")
+    record_now: Callable[[], None] | None = scope.get(RECORD_NOW_KEY)
+    if record_now is not None:
+        record_now()
     abort()
     await _until_disconnect(receive)
 

@@ -17,12 +17,15 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Journal", "JournalMiddleware", "RecordedRequest", "mask_headers", "FAULT_SCOPE_KEY"]
+__all__ = ["Journal", "JournalMiddleware", "RecordedRequest", "mask_headers", "FAULT_SCOPE_KEY", "RECORD_NOW_KEY"]
 
 CONTROL_PREFIX = "/__mock__"
 # Where an injected answer names what produced it (a fault rule's id, or "rate_limit"); the journal
 # reads it into ``RecordedRequest.fault``.
 FAULT_SCOPE_KEY = "mka1_mock.fault"
+# A callable that records the request now, as it stands: a fault calls it before dropping the
+# connection, so the journal shows the request by the time the client sees the drop.
+RECORD_NOW_KEY = "mka1_mock.record_now"
 MAX_BODY_CHARS = 64 * 1024
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 
@@ -300,6 +303,7 @@ class JournalMiddleware:
                     record()
             await send(message)
 
+        scope[RECORD_NOW_KEY] = record
         try:
             await self.app(scope, receive_and_keep, send_and_keep)
         finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -131,6 +132,13 @@ def _read_timeout(request: httpx.Request) -> float | None:
     return float(value) if value is not None else None
 
 
+async def _cancel_pending() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class InProcessTransport(httpx.BaseTransport):
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
@@ -162,6 +170,9 @@ class InProcessTransport(httpx.BaseTransport):
             loop, thread = self._loop, self._thread
             self._loop = self._thread = None
         if loop is not None and thread is not None:
+            # Requests still running (e.g. one abandoned on a timeout) end before the loop does.
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(_cancel_pending(), loop).result(timeout=5)
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)
             loop.close()
