@@ -84,12 +84,12 @@ def test_with_retries_off_an_injected_status_reaches_the_official_sdk(
 
     assert caught.value.status_code == status
     if status == 429:
-        assert caught.value.body == '{"error": "Rate limit exceeded"}'
+        assert caught.value.body == '{"error":"Rate limit exceeded"}'
         assert caught.value.headers["retry-after"] == "1"
     elif status in GATEWAY_MESSAGES:
-        assert caught.value.body == f'{{"message": "{GATEWAY_MESSAGES[status]}"}}'
+        assert caught.value.body == f'{{"message":"{GATEWAY_MESSAGES[status]}"}}'
     else:
-        assert '"code": "injected_fault"' in caught.value.body
+        assert '"code":"injected_fault"' in caught.value.body
     assert stored_conversations(mka1_mock) == 0
 
 

@@ -358,7 +358,7 @@ def _answer(rule: FaultRule) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
                 "param": None,
                 "code": "injected_fault",
             }}  # fmt: skip
-    raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    raw = body.encode() if isinstance(body, str) else json.dumps(body, separators=(",", ":")).encode()
     content_type = b"text/plain; charset=utf-8" if isinstance(body, str) else b"application/json"
     headers = [(b"content-type", content_type), (b"content-length", str(len(raw)).encode())]
     retry_after = action.retry_after if action.retry_after is not None else (1 if status == 429 else None)
