@@ -370,3 +370,59 @@ def test_a_bad_rule_is_a_400_naming_the_field(mka1_mock: Mka1Mock, rule: dict[st
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["param"] == param
     assert mka1_mock.faults() == []
+
+
+# -- in-process async, and the pieces underneath -------------------------------------------------
+
+
+def test_async_in_process_client_sees_drops_and_cut_streams(mka1_mock: Mka1Mock) -> None:
+    """The SDK's async methods in-process get the same transport errors as over a socket."""
+    sdk = mka1_mock.sdk(in_process=True)
+    mka1_mock.faults.add(drop="before_response", path=CONVERSATIONS, times=1)
+    mka1_mock.faults.add(cut_stream_after=1, path=RESPONSES, times=1)
+
+    async def scenario() -> list[str]:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await sdk.llm.conversations.create_async()
+        seen = []
+        stream = await sdk.llm.responses.create_async(model="auto", input="hi", stream=True)
+        with pytest.raises(httpx.RemoteProtocolError):
+            async for event in stream:
+                seen.append(event.data.type)
+        return seen
+
+    assert asyncio.run(scenario()) == ["response.created"]
+    assert stored_conversations(mka1_mock) == 0
+    assert [e.status for e in mka1_mock.requests] == [0, 200]
+
+
+def test_a_latency_range_is_drawn_from_the_rule_seed() -> None:
+    """Two rules with the same seed draw the same latencies from a range; another seed differs."""
+    from mka1_mock.control.faults import FaultRules, Request
+
+    def draws(seed: int) -> list[float]:
+        rules = FaultRules()
+        rule = rules.add({"action": {"latency_ms": [0, 1000]}, "seed": seed})
+        request = Request(method="GET", path="/api/v1/llm/conversations", query="", api_key="k", on_behalf_of=None)
+        return [decided[1] for _ in range(5) if (decided := rules.decide([rule], request))]
+
+    assert draws(11) == draws(11)
+    assert draws(11) != draws(12)
+    assert all(0 <= latency <= 1 for latency in draws(11))
+
+
+def test_without_the_abort_extension_a_drop_raises_to_the_server() -> None:
+    """Under an ASGI server that offers no way to drop, the fault raises ConnectionDropped to it."""
+    from mka1_mock import create_app
+    from mka1_mock.control.faults import ConnectionDropped
+
+    app = create_app()
+    app.state.control.add_fault(action={"drop": "before_response"})
+
+    async def call() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            await client.get(CONVERSATIONS, headers={"Authorization": "Bearer k"})
+
+    with pytest.raises(ConnectionDropped):
+        asyncio.run(call())
