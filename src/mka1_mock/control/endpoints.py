@@ -341,7 +341,11 @@ def complete_response(call: Call) -> ResponseObject:
 
 def add_fault(call: Call) -> dict[str, Any]:
     body: FaultSpec = call.body
-    return _control(call).state.faults.add(body).describe()
+    spec = body.model_dump(exclude_unset=True)
+    rule = _control(call).add_fault(
+        spec.get("match"), spec["action"], times=body.times, probability=body.probability, seed=body.seed
+    )
+    return rule.describe()
 
 
 def faults(call: Call) -> dict[str, Any]:
