@@ -364,10 +364,15 @@ def _answer(rule: FaultRule) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     retry_after = action.retry_after if action.retry_after is not None else (1 if status == 429 else None)
     if retry_after is not None:
         if action.retry_after_format == "http-date":
-            value = email.utils.formatdate(time.time() + retry_after, usegmt=True)
+            # Only the date: a client's date parsing is what this form tests (clients prefer
+            # retry-after-ms when both are sent).
+            date = email.utils.formatdate(time.time() + retry_after, usegmt=True)
+            headers.append((b"retry-after", date.encode()))
         else:
-            value = str(retry_after)
-        headers += [(b"retry-after", value.encode()), (b"retry-after-ms", str(retry_after * 1000).encode())]
+            headers += [
+                (b"retry-after", str(retry_after).encode()),
+                (b"retry-after-ms", str(retry_after * 1000).encode()),
+            ]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in action.headers.items()]
     return status, raw, headers
 
