@@ -98,3 +98,16 @@ def test_serve_reports_a_busy_port() -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert result.stdout == ""
+
+
+def test_serve_with_a_rate_limit_refuses_past_it() -> None:
+    """``--rate-limit 1/minute`` (clock frozen): the second call in the minute gets the gateway's 429."""
+    with serving("--rate-limit", "1/minute", "--freeze-time", "1700000040") as (_, url):
+        headers = {"Authorization": "Bearer mk-cli"}
+        first = requests.get(url + "/api/v1/llm/conversations", headers=headers, timeout=10)
+        second = requests.get(url + "/api/v1/llm/conversations", headers=headers, timeout=10)
+        other_key = requests.get(url + "/api/v1/llm/conversations", headers={"Authorization": "Bearer k2"}, timeout=10)
+    assert first.status_code == 200 and other_key.status_code == 200
+    assert (second.status_code, second.json(), second.headers["Retry-After"]) == (
+        429, {"error": "Rate limit exceeded"}, "60"
+    )  # fmt: skip

@@ -32,7 +32,7 @@ def test_an_undocumented_status_is_recorded() -> None:
     checker.check("GET", "/api/v1/llm/conversations/conv_1", 409, "application/json", b"{}")
     assert checker.violations == [
         "GET /api/v1/llm/conversations/conv_1 (/api/v1/llm/conversations/{conversation_id}): status 409 is not "
-        "documented (['200', '401', '404'])"
+        "documented (['200', '401', '404', '429'])"
     ]
 
 

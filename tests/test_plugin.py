@@ -266,3 +266,15 @@ def test_readme_suite_example_runs_as_written(pytester: pytest.Pytester) -> None
     pytester.makepyfile(test_support_bot=block)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+def test_readme_retry_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    """The README's worked retry-logic example passes, pasted as is."""
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("<!-- readme-example: retries -->")
+    block = readme[readme.index("```python\n", start) + len("```python\n") : readme.index("```\n", start + 40)]
+    pytester.makepyfile(test_summarizer=block)
+    # In a subprocess: an in-process run re-imports httpcore after another in-process run, and httpx
+    # then no longer maps the fresh module's exceptions to its own (a pytester artefact).
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)

@@ -18,12 +18,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 if TYPE_CHECKING:
     from ._core.auth import Owner
     from ._core.clock import Clock
-    from ._core.config import MockConfig
+    from ._core.config import MockConfig, RateLimit
     from ._core.errors import ApiError, MockError
     from ._core.ids import IdFactory
     from ._core.state import Store
     from .app import create_app
     from .control.controller import MockServerError
+    from .control.faults import FaultRule
     from .control.fixture import MockState
     from .control.journal import Journal, RecordedRequest
     from .fake_model.reply import Reply
@@ -38,6 +39,7 @@ _WHERE = {
     "ApiError": "._core.errors",
     "Clock": "._core.clock",
     "Conversation": ".resources.conversations.schemas",
+    "FaultRule": ".control.faults",
     "ConversationState": ".resources.conversations.fixture",
     "IdFactory": "._core.ids",
     "Journal": ".control.journal",
@@ -48,6 +50,7 @@ _WHERE = {
     "MockServerError": ".control.controller",
     "MockState": ".control.fixture",
     "Owner": "._core.auth",
+    "RateLimit": "._core.config",
     "RecordedRequest": ".control.journal",
     "Reply": ".fake_model.reply",
     "ResponseObject": ".resources.responses.objects",
@@ -62,6 +65,7 @@ __all__ = [
     "Clock",
     "Conversation",
     "ConversationState",
+    "FaultRule",
     "IdFactory",
     "Journal",
     "Mka1Mock",
@@ -71,6 +75,7 @@ __all__ = [
     "MockServerError",
     "MockState",
     "Owner",
+    "RateLimit",
     "RecordedRequest",
     "Reply",
     "ResponseObject",

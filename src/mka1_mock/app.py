@@ -23,7 +23,9 @@ from ._core.ids import IdFactory
 from ._core.state import Store
 from .control.app_state import AppState
 from .control.controller import Controller
+from .control.faults import FaultMiddleware
 from .control.journal import Journal, JournalMiddleware
+from .control.rate_limits import RateLimitMiddleware
 from .openapi import api_document_bytes, api_endpoints, control_document_bytes, control_plane_endpoints
 
 __all__ = ["create_app", "ServerFailure", "api_endpoints", "control_plane_endpoints"]
@@ -74,7 +76,13 @@ def create_app(
     state = AppState(store=store, config=config, journal=Journal(config.journal_size))
     app = Starlette(
         routes=[*DOCUMENT_ROUTES, *routes_of([*api_endpoints(), *control_plane_endpoints()])],
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        # Outermost first: the journal sees what the client saw, faults act in front of the
+        # gateway's rate limiter, which stands in front of the API.
+        middleware=[
+            Middleware(JournalMiddleware, journal=state.journal),
+            Middleware(FaultMiddleware, rules=state.faults),
+            Middleware(RateLimitMiddleware, limiter=state.limiter, config=config),
+        ],
         exception_handlers={
             MockError: _on_mock_error,
             HTTPException: _on_http_exception,

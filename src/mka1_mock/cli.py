@@ -12,7 +12,7 @@ from typing import Any
 
 from . import __version__
 from ._core.clock import Clock
-from ._core.config import MockConfig
+from ._core.config import MockConfig, RateLimit
 from ._core.errors import InvalidRequest, MockError
 from ._core.ids import IdFactory
 from .app import create_app
@@ -94,12 +94,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer 400 (param 'model') to a response whose model is not in the catalogue and not 'auto'",
     )
     serve.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        dest="rate_limits",
+        metavar="[KEY=]N/WINDOW",
+        type=_rate_limit,
+        help="the gateway's per-API-key limit, e.g. 10/second, 5000/hour (combinable, repeatable; "
+        "window: second|minute|hour|day, or s|m|h|d); KEY=... limits that key only. Default: none",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         default="info",
         help="log level for stderr; 'info' logs every request (default: %(default)s)",
     )
     return parser
+
+
+def _rate_limit(text: str) -> RateLimit:
+    try:
+        return RateLimit.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -116,6 +133,7 @@ def _serve(args: argparse.Namespace) -> int:
             max_body_bytes=args.max_body_bytes,
             models=models,
             strict_models=args.strict_models,
+            rate_limits=tuple(args.rate_limits),
         )
         app = create_app(
             config=config,

@@ -68,8 +68,8 @@ class Endpoint:
     """One API operation. ``path`` uses Starlette's syntax (``{item_id:path}`` allowed).
 
     ``returns`` is the model of the 200 (or ``status``) body; ``streams`` marks an endpoint that can
-    also answer ``text/event-stream``; ``errors`` lists the error statuses it documents (401 is
-    added for every authenticated endpoint, 400 wherever a query or body is parsed).
+    also answer ``text/event-stream``; ``errors`` lists the error statuses it documents (401 and the
+    gateway's 429 are added for every authenticated endpoint, 400 wherever a query or body is parsed).
     """
 
     method: str
@@ -94,7 +94,7 @@ class Endpoint:
     def error_statuses(self) -> tuple[int, ...]:
         implied = set(self.errors)
         if self.authenticated:
-            implied.add(401)
+            implied |= {401, 429}  # the gateway's: no or a bad key, and its rate limits
         if self.query is not None or self.body is not None:
             implied.add(400)
         if self.body is not None:

@@ -78,6 +78,9 @@ class Unauthorized(GatewayError):
 
 
 class RateLimited(GatewayError):
+    """The gateway's 429. The body is exactly the documented ``{"error": "Rate limit exceeded"}``;
+    ``Retry-After`` (seconds) and ``retry-after-ms`` say when to try again (both SDKs honour them)."""
+
     status = 429
     error = "Rate limit exceeded"
 
@@ -85,8 +88,11 @@ class RateLimited(GatewayError):
         super().__init__(message)
         self.retry_after = retry_after
 
+    def body(self) -> dict[str, Any]:
+        return {"error": self.error}
+
     def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+        return {"Retry-After": str(self.retry_after), "retry-after-ms": str(self.retry_after * 1000)}
 
 
 class RouteNotFound(MockError):

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .._core.auth import Owner, make_owner, user_id_for_key
+from .._core.config import RateLimit
 from .._core.errors import InvalidRequest
 from .._core.state import LoadContext
 from .._core.validation import invalid_from
@@ -31,6 +32,7 @@ from ..resources.models.backend import parse_catalogue
 from ..resources.responses import BackgroundPolicy, Responses
 from ..resources.responses.objects import ResponseObject
 from .app_state import AppState
+from .faults import FaultRule
 from .fixture import FORMAT, VERSION, FixtureFile, MockState
 
 __all__ = ["Controller", "MockServerError", "read_fixture_file", "BackgroundMode"]
@@ -77,6 +79,8 @@ class Controller:
         self.state.journal.clear()
         self.state.failures.clear()
         self.state.responder.reset()
+        self.state.faults.clear()
+        self.state.limiter.reset()
 
     def failures(self) -> list[dict[str, str]]:
         """Requests that crashed the mock (bugs in the mock), with their tracebacks."""
@@ -265,6 +269,62 @@ class Controller:
     def complete_response(self, response_id: str) -> ResponseObject:
         """Finish a background response now (its output is appended to its conversation)."""
         return self._responses.advance(response_id, to_end=True)
+
+    # -- faults and rate limits ----------------------------------------------------------------
+
+    def add_fault(
+        self,
+        match: Mapping[str, Any] | None = None,
+        action: Mapping[str, Any] | None = None,
+        *,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+    ) -> FaultRule:
+        """Add a fault rule (``match`` and ``action`` in their JSON form; see ``control.faults``)."""
+        spec = {
+            "match": dict(match or {}),
+            "action": dict(action or {}),
+            "times": times,
+            "probability": probability,
+            "seed": seed,
+        }
+        return self.state.faults.add(spec)
+
+    def faults(self) -> list[FaultRule]:
+        """The fault rules, in order, with how often each matched and fired."""
+        return self.state.faults.rules()
+
+    def clear_faults(self) -> None:
+        """Drop every fault rule."""
+        self.state.faults.clear()
+
+    def rate_limit(
+        self,
+        *,
+        per_second: int | None = None,
+        per_minute: int | None = None,
+        per_hour: int | None = None,
+        per_day: int | None = None,
+        api_key: str | None = None,
+    ) -> dict[str, Any]:
+        """Set the gateway's per-key limits (every key's default, or one ``api_key``'s); replaces
+        the previous limits of that scope, restarts the counts. Returns ``rate_limits()``."""
+        given = {"second": per_second, "minute": per_minute, "hour": per_hour, "day": per_day}
+        for window, value in given.items():
+            if value is not None and value < 0:
+                raise InvalidRequest(f"'per_{window}' must be >= 0.", param=f"per_{window}")
+        limits = [RateLimit(value, window) for window, value in given.items() if value is not None]
+        self.state.limiter.set(limits, api_key)
+        return self.rate_limits()
+
+    def rate_limits(self) -> dict[str, Any]:
+        """The limits in force (``default`` and per ``keys``) and the current window counts."""
+        return self.state.limiter.describe()
+
+    def clear_rate_limits(self) -> None:
+        """No rate limits (not even ``MockConfig.rate_limits``) until set again or reset."""
+        self.state.limiter.clear()
 
     # -- inspection ----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ..resources.conversations.schemas import Conversation
 from ..resources.models.schemas import ModelDefinition, ModelList
 from ..resources.responses.objects import ResponseObject
 from .controller import BackgroundMode, Controller
+from .faults import FaultSpec
 
 __all__ = ["ENDPOINTS", "PREFIX"]
 
@@ -114,6 +115,14 @@ class StrictModelsBody(RequestModel):
     strict: bool = True
 
 
+class RateLimitBody(RequestModel):
+    per_second: int | None = Field(None, ge=0)
+    per_minute: int | None = Field(None, ge=0)
+    per_hour: int | None = Field(None, ge=0)
+    per_day: int | None = Field(None, ge=0)
+    api_key: str | None = Field(None, min_length=1, description="Only this key (default: every key).")
+
+
 class StateDocument(BaseModel):
     """A fixture document (see ``fixtures/fixture.schema.json``); checked by the controller."""
 
@@ -177,6 +186,17 @@ class Cleared(_Open):
 class ItemsAnswer(_Open):
     object: str
     data: list[Item]
+
+
+class FaultList(_Open):
+    object: str
+    data: list[dict[str, Any]]
+
+
+class RateLimitsAnswer(_Open):
+    default: dict[str, int]
+    keys: dict[str, dict[str, int]]
+    counts: list[dict[str, Any]]
 
 
 class FailureList(_Open):
@@ -349,6 +369,38 @@ def complete_response(call: Call) -> ResponseObject:
     return _control(call).complete_response(call.path["response_id"])
 
 
+def add_fault(call: Call) -> dict[str, Any]:
+    body: FaultSpec = call.body
+    spec = body.model_dump(exclude_unset=True)
+    rule = _control(call).add_fault(
+        spec.get("match"), spec["action"], times=body.times, probability=body.probability, seed=body.seed
+    )
+    return rule.describe()
+
+
+def faults(call: Call) -> dict[str, Any]:
+    return {"object": "list", "data": [rule.describe() for rule in _control(call).faults()]}
+
+
+def clear_faults(call: Call) -> dict[str, Any]:
+    _control(call).clear_faults()
+    return {"cleared": True}
+
+
+def rate_limit(call: Call) -> dict[str, Any]:
+    body: RateLimitBody = call.body
+    return _control(call).rate_limit(**body.model_dump())
+
+
+def rate_limits(call: Call) -> dict[str, Any]:
+    return _control(call).rate_limits()
+
+
+def clear_rate_limits(call: Call) -> dict[str, Any]:
+    _control(call).clear_rate_limits()
+    return {"cleared": True}
+
+
 _TAGS = ("Control plane",)
 
 
@@ -396,4 +448,11 @@ ENDPOINTS = (
           body=AdvanceResponseBody, returns=ResponseObject, errors=(404,)),
     _door("POST", "/responses/{response_id}/complete", complete_response, "Finish a background response now",
           returns=ResponseObject, errors=(404,)),
+    _door("POST", "/faults", add_fault, "Add a fault rule", body=FaultSpec, returns=_Open),
+    _door("GET", "/faults", faults, "The fault rules, with how often each fired", returns=FaultList),
+    _door("DELETE", "/faults", clear_faults, "Drop every fault rule", returns=Cleared),
+    _door("POST", "/rate-limits", rate_limit, "Set the gateway's per-key rate limits", body=RateLimitBody,
+          returns=RateLimitsAnswer),
+    _door("GET", "/rate-limits", rate_limits, "The rate limits and current counts", returns=RateLimitsAnswer),
+    _door("DELETE", "/rate-limits", clear_rate_limits, "Turn rate limiting off", returns=Cleared),
 )  # fmt: skip

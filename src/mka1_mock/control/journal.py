@@ -17,9 +17,15 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Journal", "JournalMiddleware", "RecordedRequest", "mask_headers"]
+__all__ = ["Journal", "JournalMiddleware", "RecordedRequest", "mask_headers", "FAULT_SCOPE_KEY", "RECORD_NOW_KEY"]
 
 CONTROL_PREFIX = "/__mock__"
+# Where an injected answer names what produced it (a fault rule's id, or "rate_limit"); the journal
+# reads it into ``RecordedRequest.fault``.
+FAULT_SCOPE_KEY = "mka1_mock.fault"
+# A callable that records the request now, as it stands: a fault calls it before dropping the
+# connection, so the journal shows the request by the time the client sees the drop.
+RECORD_NOW_KEY = "mka1_mock.record_now"
 MAX_BODY_CHARS = 64 * 1024
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 
@@ -89,9 +95,12 @@ class RecordedRequest:
 
     ``query`` maps each key to its values; ``headers`` are lower-cased with secrets masked;
     ``body`` and ``response`` are parsed JSON (text when not JSON, ``None`` when empty).
+    ``fault`` names what injected the answer: a fault rule's id (``fault_1``), ``"rate_limit"``, or
+    ``None`` for a real answer. ``status`` is 0 when no answer was sent (a dropped connection, or a
+    client that gave up during injected latency).
     """
 
-    __slots__ = ("method", "path", "status", "seq", "_raw", "_decoded")
+    __slots__ = ("method", "path", "status", "seq", "fault", "_raw", "_decoded")
 
     def __init__(
         self,
@@ -105,11 +114,13 @@ class RecordedRequest:
         raw_response: bytes = b"",
         response_type: str = "",
         seq: int = 0,
+        fault: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.seq = seq
+        self.fault = fault
         self._raw = (raw_query, raw_headers, raw_body, raw_response, response_type)
         self._decoded: dict[str, Any] | None = None
 
@@ -149,7 +160,8 @@ class RecordedRequest:
         return self._decode()["response"]
 
     def __repr__(self) -> str:
-        return f"<RecordedRequest #{self.seq} {self.method} {self.path} -> {self.status}>"
+        injected = f" (injected by {self.fault})" if self.fault else ""
+        return f"<RecordedRequest #{self.seq} {self.method} {self.path} -> {self.status}{injected}>"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +173,7 @@ class RecordedRequest:
             "body": self.body,
             "status": self.status,
             "response": self.response,
+            "fault": self.fault,
         }
 
 
@@ -253,11 +266,13 @@ class JournalMiddleware:
             if recorded:
                 return
             recorded = True
+            fault = scope.get(FAULT_SCOPE_KEY)
             self.journal.record(
                 RecordedRequest(
                     method=scope["method"],
                     path=scope["path"],
-                    status=status or 500,
+                    status=status or (0 if fault else 500),
+                    fault=fault,
                     raw_query=scope["query_string"],
                     raw_headers=_mask_raw(scope["headers"]),
                     raw_body=bytes(request_body),
@@ -288,6 +303,7 @@ class JournalMiddleware:
                     record()
             await send(message)
 
+        scope[RECORD_NOW_KEY] = record
         try:
             await self.app(scope, receive_and_keep, send_and_keep)
         finally:

@@ -7,7 +7,7 @@ socket (``url``) or in-process, straight into the ASGI app with no socket at all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from .._core.state import Store
 from ..control.controller import Controller
+from ..control.faults import FaultRule
 from ..control.fixture import MockState
 from ..control.journal import Journal
 from ..fake_model.reply import ReplyLike, as_reply
@@ -24,6 +25,52 @@ from ..resources.conversations.schemas import Conversation
 from ..resources.models import ModelObject
 from ..resources.responses.objects import ResponseObject
 from ._clients import LazyAsyncClient
+
+_MATCH_KEYS = ("method", "path", "conversation", "model", "api_key", "on_behalf_of")
+
+
+class Faults:
+    """``mka1_mock.faults``: add fault rules in one call, list them (``faults()``), clear them.
+
+    >>> mka1_mock.faults.add(status=429, retry_after=1, method="POST", path="/api/v1/llm/conversations", times=1)
+    >>> mka1_mock.faults.add(latency_ms=[100, 300], path="/api/**", probability=0.5, seed=7)
+    >>> mka1_mock.faults.add(cut_stream_after=3, path="/api/v1/llm/responses")
+    """
+
+    def __init__(self, control: Controller) -> None:
+        self._control = control
+
+    def add(
+        self,
+        *,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+        **matchers_and_action: Any,
+    ) -> FaultRule:
+        """One rule: keywords ``method``, ``path``, ``conversation``, ``model``, ``api_key`` and
+        ``on_behalf_of`` match; the others (``status``, ``retry_after``, ``retry_after_format``,
+        ``body``, ``headers``, ``latency_ms``, ``drop``, ``cut_stream_after``,
+        ``stream_error_after``) are the action. Returns the live rule (``fired``, ``matched``)."""
+        match = {k: v for k, v in matchers_and_action.items() if k in _MATCH_KEYS}
+        action = {k: v for k, v in matchers_and_action.items() if k not in _MATCH_KEYS}
+        if isinstance(action.get("latency_ms"), tuple):
+            action["latency_ms"] = list(action["latency_ms"])
+        return self._control.add_fault(match, action, times=times, probability=probability, seed=seed)
+
+    def __call__(self) -> list[FaultRule]:
+        """The rules, in order, each with ``matched``/``fired`` counts."""
+        return self._control.faults()
+
+    def __iter__(self) -> Iterator[FaultRule]:
+        return iter(self._control.faults())
+
+    def __len__(self) -> int:
+        return len(self._control.faults())
+
+    def clear(self) -> None:
+        """Drop every rule."""
+        self._control.clear_faults()
 
 
 class _RuleBuilder:
@@ -253,6 +300,53 @@ class Mka1Mock:
         """Finish a background response now (its output is appended to its conversation)."""
         return self.control.complete_response(response_id)
 
+    # -- faults and rate limits ----------------------------------------------------------------
+
+    @property
+    def faults(self) -> Faults:
+        """Fault rules: ``faults.add(status=503, path="/api/**", times=1)``, ``faults()`` lists them,
+        ``faults.clear()``. They reset with the rest of the mock."""
+        return Faults(self.control)
+
+    def add_fault(
+        self,
+        match: Mapping[str, Any] | None = None,
+        action: Mapping[str, Any] | None = None,
+        *,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+    ) -> FaultRule:
+        """A fault rule in the JSON form of ``POST /__mock__/faults`` (``faults.add`` reads better)."""
+        return self.control.add_fault(match, action, times=times, probability=probability, seed=seed)
+
+    def clear_faults(self) -> None:
+        """Drop every fault rule."""
+        self.control.clear_faults()
+
+    def rate_limit(
+        self,
+        *,
+        per_second: int | None = None,
+        per_minute: int | None = None,
+        per_hour: int | None = None,
+        per_day: int | None = None,
+        api_key: str | None = None,
+    ) -> dict[str, Any]:
+        """The gateway's per-key limits (for every key, or only ``api_key``), counted on the mock's
+        clock: past one, a request gets the documented 429 and is not processed."""
+        return self.control.rate_limit(
+            per_second=per_second, per_minute=per_minute, per_hour=per_hour, per_day=per_day, api_key=api_key
+        )
+
+    def rate_limits(self) -> dict[str, Any]:
+        """The limits in force and the current counts."""
+        return self.control.rate_limits()
+
+    def clear_rate_limits(self) -> None:
+        """Turn rate limiting off (until set again, or reset to the config's limits)."""
+        self.control.clear_rate_limits()
+
     # -- inspection ----------------------------------------------------------------------------
 
     def state(self) -> MockState:
@@ -344,8 +438,10 @@ class Mka1Mock:
     def _async_http(self) -> httpx.AsyncClient:
         import httpx
 
-        # An ASGI transport holds no sockets, so there is nothing to close.
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=IN_PROCESS_URL)
+        from ._inprocess import AsyncInProcessTransport
+
+        # An in-process transport holds no sockets, so there is nothing to close.
+        return httpx.AsyncClient(transport=AsyncInProcessTransport(self.app), base_url=IN_PROCESS_URL)
 
     def _fixture_path(self, name: str | Path) -> Path:
         path = Path(name)

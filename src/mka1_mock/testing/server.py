@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import socket
@@ -10,7 +11,10 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+from ..control.faults import ABORT_EXTENSION
 
 __all__ = ["MockServer", "bind_socket", "serve_forever"]
 
@@ -51,6 +55,21 @@ class _Uvicorn(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+class _Protocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]  # a class chosen at import
+    """uvicorn's HTTP protocol, offering the app a way to close the connection with no (or a partial)
+    answer: the ``mka1_mock.abort`` extension that fault rules use to drop a connection."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        app: ASGIApp = getattr(self, "app")  # noqa: B009 - set by uvicorn's protocol, untyped here
+
+        async def with_abort(scope: Scope, receive: Receive, send: Send) -> None:
+            scope.setdefault("extensions", {})[ABORT_EXTENSION] = transport.close
+            await app(scope, receive, send)
+
+        setattr(self, "app", with_abort)  # noqa: B010
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     """A listening TCP socket; ``port=0`` lets the OS pick a free port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -80,6 +99,7 @@ def _config(app: ASGIApp, log_level: str, access_log: bool) -> uvicorn.Config:
         log_level=log_level,
         access_log=access_log,
         log_config=None,  # the CLI (or the host test suite) owns logging configuration
+        http=_Protocol,
         lifespan="off",
         timeout_graceful_shutdown=5,
     )
