@@ -27,6 +27,7 @@ from ..items.models import validate_items
 from ..resources.conversations import Conversations
 from ..resources.conversations.fixture import FixtureConversation, FixtureOwner, StoredItem, seed_from
 from ..resources.conversations.schemas import Conversation
+from ..resources.embeddings import Embeddings
 from ..resources.models import ModelObject, Models
 from ..resources.models.backend import parse_catalogue
 from ..resources.responses import BackgroundPolicy, Responses
@@ -207,6 +208,18 @@ class Controller:
     def strict_models(self, strict: bool = True) -> None:
         """Make a response with a model outside the catalogue (and not ``auto``) a 400, or stop."""
         self.state.store.backend(Models).set_strict(strict)
+
+    # -- embeddings ----------------------------------------------------------------------------
+
+    def pin_embedding(self, text: str, embedding: Sequence[float], *, model: str | None = None) -> None:
+        """Answer exactly ``embedding`` for ``text`` (under ``model``, or any model) until reset."""
+        if not embedding:
+            raise InvalidRequest("Invalid 'embedding': a pinned vector needs at least one number.", param="embedding")
+        self.state.store.backend(Embeddings).pin(text, embedding, model=model)
+
+    def embedding_pins(self) -> list[dict[str, Any]]:
+        """The pinned texts (model, text, size of the vector)."""
+        return self.state.store.backend(Embeddings).pins()
 
     # -- the fake model ------------------------------------------------------------------------
 

@@ -123,6 +123,12 @@ class RateLimitBody(RequestModel):
     api_key: str | None = Field(None, min_length=1, description="Only this key (default: every key).")
 
 
+class PinEmbeddingBody(RequestModel):
+    text: str = Field(min_length=1)
+    embedding: list[float] = Field(min_length=1)
+    model: str | None = Field(None, min_length=1, description="Only for this model (default: every model).")
+
+
 class StateDocument(BaseModel):
     """A fixture document (see ``fixtures/fixture.schema.json``); checked by the controller."""
 
@@ -162,6 +168,11 @@ class IdsAnswer(_Open):
 
 class StrictAnswer(_Open):
     strict: bool
+
+
+class PinList(_Open):
+    object: str
+    data: list[dict[str, Any]]
 
 
 class ScriptsAnswer(_Open):
@@ -321,6 +332,17 @@ def strict_models(call: Call) -> dict[str, Any]:
     return {"strict": body.strict}
 
 
+def pin_embedding(call: Call) -> dict[str, Any]:
+    body: PinEmbeddingBody = call.body
+    control = _control(call)
+    control.pin_embedding(body.text, body.embedding, model=body.model)
+    return {"object": "list", "data": control.embedding_pins()}
+
+
+def embedding_pins(call: Call) -> dict[str, Any]:
+    return {"object": "list", "data": _control(call).embedding_pins()}
+
+
 def queue_reply(call: Call) -> dict[str, Any]:
     body: QueueReplyBody = call.body
     replies = [Reply.from_spec(spec, f"replies[{n}]") for n, spec in enumerate(body.replies)]
@@ -437,6 +459,9 @@ ENDPOINTS = (
           returns=ModelList),
     _door("POST", "/models/strict", strict_models, "Responses must name a catalogue model (or auto)",
           body=StrictModelsBody, returns=StrictAnswer),
+    _door("POST", "/embeddings/pins", pin_embedding, "Pin the vector an embeddings request answers for a text",
+          body=PinEmbeddingBody, returns=PinList),
+    _door("GET", "/embeddings/pins", embedding_pins, "The pinned embeddings texts", returns=PinList),
     _door("GET", "/responder", scripts, "The fake model's queued replies and rules", returns=ScriptsAnswer),
     _door("DELETE", "/responder", clear_scripts, "Drop every queued reply and rule", returns=ScriptsAnswer),
     _door("POST", "/responder/replies", queue_reply, "Queue replies for the next responses", body=QueueReplyBody,

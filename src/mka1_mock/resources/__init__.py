@@ -12,12 +12,12 @@ from types import ModuleType
 from .._core.config import MockConfig
 from .._core.endpoints import Endpoint
 from .._core.state import Store
-from . import conversations, models, responses
+from . import conversations, embeddings, models, responses
 
 __all__ = ["RESOURCES", "endpoints", "install"]
 
 # Order matters only where one backend uses another: a backend comes after those it calls.
-RESOURCES: tuple[ModuleType, ...] = (conversations, models, responses)
+RESOURCES: tuple[ModuleType, ...] = (conversations, models, responses, embeddings)
 
 
 def install(store: Store, config: MockConfig) -> Store:

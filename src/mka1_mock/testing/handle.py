@@ -238,6 +238,16 @@ class Mka1Mock:
         """Make a response with a model outside the catalogue (and not ``auto``) a 400 ``model``."""
         self.control.strict_models(strict)
 
+    # -- embeddings ----------------------------------------------------------------------------
+
+    def pin_embedding(self, text: str, embedding: Sequence[float], *, model: str | None = None) -> None:
+        """Make embeddings of ``text`` answer exactly ``embedding`` (for ``model`` only, if given)."""
+        self.control.pin_embedding(text, embedding, model=model)
+
+    def embedding_pins(self) -> list[dict[str, Any]]:
+        """The pinned texts: ``[{"model", "text", "dimensions"}]``."""
+        return self.control.embedding_pins()
+
     # -- the fake model ------------------------------------------------------------------------
 
     def queue_reply(self, *replies: ReplyLike) -> None:

@@ -89,6 +89,14 @@ class Models:
 
     # -- for other backends ----------------------------------------------------------------------
 
+    def find(self, model_id: str) -> ModelObject | None:
+        """The catalogue's model with this id, if any."""
+        return self._models.get(model_id)
+
+    def of_type(self, model_type: str) -> list[ModelObject]:
+        """The catalogue's models of one type (``embeddings``, ``llm``, ...), in catalogue order."""
+        return [m for m in self._models.values() if m.model_type == model_type]
+
     def knows(self, model_id: str) -> bool:
         """Whether ``model_id`` is in the catalogue or is the ``auto`` alias."""
         return model_id == AUTO or model_id in self._models
